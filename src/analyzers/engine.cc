@@ -1,0 +1,147 @@
+#include "analyzers/engine.h"
+
+#include <algorithm>
+#include <functional>
+
+#include "core/version.h"
+#include "runtime/model_repository.h"
+
+namespace ocular {
+
+std::string_view FeatureName(Feature feature) {
+  switch (feature) {
+    case Feature::kTags: return "tags";
+    case Feature::kCaption: return "caption";
+    case Feature::kDenseCaptions: return "denseCaptions";
+    case Feature::kObjects: return "objects";
+    case Feature::kPeople: return "people";
+    case Feature::kRead: return "read";
+    case Feature::kSmartCrops: return "smartCrops";
+    case Feature::kCategories: return "categories";
+    case Feature::kDescription: return "description";
+    case Feature::kFaces: return "faces";
+    case Feature::kImageType: return "imageType";
+    case Feature::kColor: return "color";
+    case Feature::kAdult: return "adult";
+    case Feature::kBrands: return "brands";
+    case Feature::kCelebrities: return "celebrities";
+    case Feature::kLandmarks: return "landmarks";
+  }
+  return "unknown";
+}
+
+namespace {
+// The model repository, or null when it cannot be opened (the model-backed analyzers then report
+// their models as missing, naming the repository).
+std::shared_ptr<runtime::ModelRepository> OpenModels(const EngineOptions& options) {
+  runtime::RepositoryOptions repo_options;
+  repo_options.session.intra_op_threads = options.intra_op_threads;
+  StatusOr<std::unique_ptr<runtime::ModelRepository>> repo =
+      runtime::ModelRepository::Open(options.model_repo, repo_options);
+  if (!repo.ok()) return nullptr;
+  return std::shared_ptr<runtime::ModelRepository>(std::move(repo).value());
+}
+
+constexpr Feature kAllFeatures[] = {
+    Feature::kTags,       Feature::kCaption,    Feature::kDenseCaptions, Feature::kObjects,
+    Feature::kPeople,     Feature::kRead,       Feature::kSmartCrops,    Feature::kCategories,
+    Feature::kDescription, Feature::kFaces,     Feature::kImageType,     Feature::kColor,
+    Feature::kAdult,      Feature::kBrands,     Feature::kCelebrities,   Feature::kLandmarks};
+}  // namespace
+
+StatusOr<std::unique_ptr<Engine>> Engine::Create(const EngineOptions& options) {
+  std::unique_ptr<Engine> engine(new Engine());
+  engine->model_version_ = kModelPackVersion;
+  AnalyzerEnv env{options, OpenModels(options)};
+  for (const AnalyzerRegistration& reg : AllAnalyzers()) {
+    StatusOr<std::unique_ptr<Analyzer>> made = reg.create(env);
+    if (!made.ok()) {
+      // The analyzer could not load its models: its features stay unavailable with this reason.
+      for (Feature f : reg.features) {
+        if (!engine->by_feature_.count(f) && !engine->unavailable_.count(f)) {
+          engine->unavailable_[f] = made.status();
+        }
+      }
+      continue;
+    }
+    for (Feature f : (*made)->features()) {
+      if (!engine->by_feature_.count(f)) {
+        engine->by_feature_[f] = made->get();
+        engine->unavailable_.erase(f);
+      }
+    }
+    engine->analyzers_.push_back(std::move(made).value());
+  }
+  return engine;
+}
+
+Status Engine::CheckFeatures(const std::set<Feature>& features) const {
+  for (Feature f : features) {
+    if (by_feature_.count(f)) continue;
+    auto it = unavailable_.find(f);
+    std::string why = it != unavailable_.end()
+                          ? it->second.message()
+                          : "no analyzer for it is part of this build";
+    return InvalidArgument("The feature '" + std::string(FeatureName(f)) +
+                               "' is not available on this server: " + why,
+                           "NotSupportedFeature");
+  }
+  return Status::Ok();
+}
+
+std::map<Feature, std::string> Engine::FeatureStatus() const {
+  std::map<Feature, std::string> out;
+  for (Feature f : kAllFeatures) {
+    if (by_feature_.count(f)) {
+      out[f] = "ok";
+    } else if (auto it = unavailable_.find(f); it != unavailable_.end()) {
+      out[f] = it->second.message();
+    } else {
+      out[f] = "not implemented";
+    }
+  }
+  return out;
+}
+
+StatusOr<AnalysisResult> Engine::Analyze(std::span<const std::uint8_t> bytes,
+                                         const AnalysisRequest& request) const {
+  OCULAR_RETURN_IF_ERROR(CheckFeatures(request.features));
+  OCULAR_RETURN_IF_ERROR(CheckByteSize(bytes.size(), request.api));
+  OCULAR_ASSIGN_OR_RETURN(ImageInfo info, ProbeImage(bytes));
+  OCULAR_RETURN_IF_ERROR(CheckDimensions(info, ImageLimits::ForApi(request.api)));
+
+  // The analyzers to run, each once, in an order that satisfies depends_on().
+  std::vector<const Analyzer*> order;
+  std::set<const Analyzer*> seen;
+  std::function<void(Feature)> visit = [&](Feature f) {
+    auto it = by_feature_.find(f);
+    if (it == by_feature_.end() || seen.count(it->second)) return;
+    seen.insert(it->second);
+    for (Feature dep : it->second->depends_on()) visit(dep);
+    order.push_back(it->second);
+  };
+  for (Feature f : request.features) visit(f);
+
+  // Decode once, at the largest resolution any of them needs (0 = full resolution).
+  DecodeOptions decode;
+  for (const Analyzer* a : order) {
+    int need = a->min_long_side();
+    if (need == 0) {
+      decode.min_long_side = 0;
+      break;
+    }
+    decode.min_long_side = std::max(decode.min_long_side, need);
+  }
+  OCULAR_ASSIGN_OR_RETURN(DecodedImage image, DecodeImage(bytes, info, decode));
+
+  AnalysisResult result;
+  result.model_version = model_version_;
+  result.image = info;
+  AnalysisContext context(std::move(image), request);
+  for (const Analyzer* a : order) {
+    OCULAR_RETURN_IF_ERROR(a->Analyze(context, result));
+  }
+  return result;
+}
+
+}  // namespace ocular

@@ -1,0 +1,83 @@
+// Engine: owns the analyzers and runs one request through them.
+//
+//   auto engine = Engine::Create({.model_repo = "models"});
+//   StatusOr<AnalysisResult> r = (*engine)->Analyze(bytes, request);
+//
+// Thread-safety: Analyze may be called from many threads at once.
+// Privacy: the image and the result live only in the call's memory.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <set>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "analyzers/analyzer.h"
+#include "analyzers/request.h"
+#include "core/result.h"
+#include "core/status.h"
+
+namespace ocular {
+
+namespace runtime {
+class ModelRepository;
+}  // namespace runtime
+
+struct EngineOptions {
+  // Model repository root. Default "models" (relative to the working directory), the folder
+  // scripts/setup.sh fills. A missing repository only disables the model-backed features.
+  std::string model_repo = "models";
+  // ONNX Runtime intra-op threads per session. Default 1: requests run in parallel on a worker
+  // pool, so one thread per session avoids oversubscribing the cores.
+  int intra_op_threads = 1;
+};
+
+// What an analyzer factory gets: the model repository (null when none could be opened).
+struct AnalyzerEnv {
+  const EngineOptions& options;
+  std::shared_ptr<runtime::ModelRepository> models;
+};
+
+// Creates an analyzer. Returns NotFound/Unavailable when a model it needs is not installed:
+// the engine then answers requests for its features with that message (never a made-up result).
+using AnalyzerFactory = StatusOr<std::unique_ptr<Analyzer>> (*)(const AnalyzerEnv& env);
+
+struct AnalyzerRegistration {
+  const char* name;
+  std::vector<Feature> features;  // what it serves once created
+  AnalyzerFactory create;
+};
+
+// Every analyzer Ocular has, in creation order; the first that serves a feature wins
+// (analyzers/registry.cc, the one list to edit when adding an analyzer).
+const std::vector<AnalyzerRegistration>& AllAnalyzers();
+
+class Engine {
+ public:
+  static StatusOr<std::unique_ptr<Engine>> Create(const EngineOptions& options);
+
+  // OK when every requested feature has a loaded analyzer; otherwise the reason for the first
+  // that has none, as InvalidArgument/NotSupportedFeature naming the missing model.
+  Status CheckFeatures(const std::set<Feature>& features) const;
+
+  // Ingests the image (limits of request.api), runs the requested analyzers, and fills result.
+  // Errors: the ingestion errors of core/image.h, CheckFeatures errors, analyzer errors.
+  StatusOr<AnalysisResult> Analyze(std::span<const std::uint8_t> bytes,
+                                   const AnalysisRequest& request) const;
+
+  const std::string& model_version() const { return model_version_; }
+  // Per feature: "ok" or why it is unavailable (for `ocular models list` and /ready).
+  std::map<Feature, std::string> FeatureStatus() const;
+
+ private:
+  Engine() = default;
+  std::string model_version_;
+  std::vector<std::unique_ptr<Analyzer>> analyzers_;
+  std::map<Feature, const Analyzer*> by_feature_;
+  std::map<Feature, Status> unavailable_;
+};
+
+}  // namespace ocular

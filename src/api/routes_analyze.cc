@@ -1,0 +1,130 @@
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "api/errors.h"
+#include "api/json_writers.h"
+#include "api/routes.h"
+
+namespace ocular::api {
+
+namespace {
+
+std::span<const std::uint8_t> AsBytes(const std::string& s) {
+  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
+}
+
+// Runs the engine on the request's image. Errors are returned as Statuses.
+StatusOr<AnalysisResult> Run(const RouteContext& ctx, const AnalysisRequest& req) {
+  OCULAR_RETURN_IF_ERROR(ctx.engine.CheckFeatures(req.features));
+  OCULAR_ASSIGN_OR_RETURN(std::string bytes, ctx.ImageBytes());
+  return ctx.engine.Analyze(AsBytes(bytes), req);
+}
+
+StatusOr<int> ThumbnailSide(const QueryParams& q, const char* name) {
+  std::optional<std::string> v = q.Get(name);
+  if (!v) {
+    return InvalidArgument(std::string("The parameter '") + name + "' is required.",
+                           "InvalidThumbnailSize");
+  }
+  char* end = nullptr;
+  long n = std::strtol(v->c_str(), &end, 10);
+  if (end == v->c_str() || *end != '\0' || n < 1 || n > 1024) {
+    return InvalidArgument(std::string("The parameter '") + name +
+                               "' must be an integer from 1 to 1024.",
+                           "InvalidThumbnailSize");
+  }
+  return static_cast<int>(n);
+}
+
+}  // namespace
+
+Response JsonResponse(const nlohmann::json& body) {
+  Response r;
+  r.body = body.dump();
+  return r;
+}
+
+Response HandleAnalyzeV40(const RouteContext& ctx) {
+  StatusOr<AnalysisRequest> req = ParseAnalyzeV40(ctx.query);
+  if (!req.ok()) return ErrorFromStatus(req.status(), ApiVersion::kV40);
+  StatusOr<AnalysisResult> result = Run(ctx, *req);
+  if (!result.ok()) return ErrorFromStatus(result.status(), ApiVersion::kV40);
+  return JsonResponse(ToJsonV40(*result));
+}
+
+Response HandleV32(const RouteContext& ctx, V32Operation op) {
+  StatusOr<AnalysisRequest> req = ParseV32(op, ctx.query);
+  if (!req.ok()) return ErrorFromStatus(req.status(), ApiVersion::kV32);
+  StatusOr<AnalysisResult> result = Run(ctx, *req);
+  if (!result.ok()) return ErrorFromStatus(result.status(), ApiVersion::kV32);
+  const std::string& id = ctx.request.request_id;
+  switch (op) {
+    case V32Operation::kAnalyze: return JsonResponse(ToJsonV32Analyze(*result, id));
+    case V32Operation::kDescribe: return JsonResponse(ToJsonV32Describe(*result, id));
+    case V32Operation::kDetect: return JsonResponse(ToJsonV32Detect(*result, id));
+    case V32Operation::kTag: return JsonResponse(ToJsonV32Tag(*result, id));
+    case V32Operation::kAreaOfInterest: return JsonResponse(ToJsonV32AreaOfInterest(*result, id));
+    case V32Operation::kCelebrities: return JsonResponse(ToJsonV32Domain(*result, true, id));
+    case V32Operation::kLandmarks: return JsonResponse(ToJsonV32Domain(*result, false, id));
+    case V32Operation::kThumbnail: break;
+  }
+  return NotFoundResponse();
+}
+
+Response HandleThumbnailV32(const RouteContext& ctx) {
+  const ApiVersion api = ApiVersion::kV32;
+  StatusOr<int> width = ThumbnailSide(ctx.query, "width");
+  if (!width.ok()) return ErrorFromStatus(width.status(), api);
+  StatusOr<int> height = ThumbnailSide(ctx.query, "height");
+  if (!height.ok()) return ErrorFromStatus(height.status(), api);
+  bool smart = ToLower(ctx.query.Get("smartCropping").value_or("false")) == "true";
+  Status version = CheckModelVersion(ctx.query);
+  if (!version.ok()) return ErrorFromStatus(version, api);
+
+  StatusOr<std::string> bytes = ctx.ImageBytes();
+  if (!bytes.ok()) return ErrorFromStatus(bytes.status(), api);
+  StatusOr<DecodedImage> image = IngestImage(AsBytes(*bytes), api);
+  if (!image.ok()) return ErrorFromStatus(image.status(), api);
+  const double ratio = double(*width) / *height;
+  Rect crop = CenterCropForAspect(image->info.width, image->info.height, ratio);
+  if (smart) {
+    AnalysisRequest req;
+    req.api = api;
+    req.features = {Feature::kSmartCrops};
+    req.smart_crop_ratios = {std::clamp(ratio, 0.75, 1.8)};
+    Status available = ctx.engine.CheckFeatures(req.features);
+    if (!available.ok()) return ErrorFromStatus(available, api);
+    StatusOr<AnalysisResult> result = ctx.engine.Analyze(AsBytes(*bytes), req);
+    if (!result.ok()) return ErrorFromStatus(result.status(), api);
+    if (result->smart_crops && !result->smart_crops->empty()) {
+      crop = result->smart_crops->front().box;
+    }
+  }
+  // The crop is in original pixels; the decoded image is full resolution here (scale 1).
+  cv::Rect roi(crop.x, crop.y, std::max(1, crop.w), std::max(1, crop.h));
+  roi &= cv::Rect(0, 0, image->bgr.cols, image->bgr.rows);
+  cv::Mat thumb;
+  cv::resize(image->bgr(roi), thumb, cv::Size(*width, *height), 0, 0, cv::INTER_AREA);
+  std::vector<std::uint8_t> jpeg;
+  if (!cv::imencode(".jpg", thumb, jpeg, {cv::IMWRITE_JPEG_QUALITY, 90})) {
+    return ErrorFromStatus(Internal("thumbnail encoding failed"), api);
+  }
+  Response r;
+  r.content_type = "image/jpeg";
+  r.body.assign(jpeg.begin(), jpeg.end());
+  return r;
+}
+
+Response HandleListModelsV32(const RouteContext& ctx) {
+  nlohmann::json models = nlohmann::json::array();
+  std::map<Feature, std::string> status = ctx.engine.FeatureStatus();
+  if (status[Feature::kCelebrities] == "ok") {
+    models.push_back({{"name", "celebrities"}, {"categories", {"people_"}}});
+  }
+  if (status[Feature::kLandmarks] == "ok") {
+    models.push_back({{"name", "landmarks"}, {"categories", {"outdoor_", "building_"}}});
+  }
+  return JsonResponse({{"models", models}});
+}
+
+}  // namespace ocular::api

@@ -1,0 +1,44 @@
+// api::Service: the analysis routes of both wire APIs behind one transport-neutral entry point.
+// The HTTP server authenticates a request, then calls Handle() on a worker thread.
+//
+// Routes handled (everything under /computervision/ and /vision/v3.2/): see service.cc.
+// Contract: Handle never throws, is safe to call from many threads at once, keeps the request
+// image and result in memory only for the duration of the call, and returns an Azure-shaped
+// error body for every failure (one error boundary per route).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "analyzers/request.h"
+#include "api/http_types.h"
+#include "core/status.h"
+
+namespace ocular::api {
+
+struct ServiceOptions {
+  std::string model_repo = "models";  // model repository root (see docs/model-repository.md)
+  UrlFetcher fetcher;                 // required for {"url": ...} bodies; null -> InvalidImageUrl
+  // ONNX Runtime intra-op threads per model session. Default 1 (see EngineOptions).
+  int intra_op_threads = 1;
+};
+
+class Service {
+ public:
+  virtual ~Service() = default;
+  // Loads models and analyzers. Missing models are not an error: the features that need them
+  // answer with an explicit error naming the missing model.
+  static StatusOr<std::unique_ptr<Service>> Create(const ServiceOptions& options);
+
+  // True when `path` (raw, without query) belongs to an analysis route of either API.
+  virtual bool Handles(const std::string& path) const = 0;
+  virtual Response Handle(const Request& request) const = 0;
+
+  // Per feature: "ok", or why it is unavailable (e.g. the model it needs is not installed).
+  virtual std::map<Feature, std::string> FeatureStatus() const = 0;
+  // The modelVersion every response carries.
+  virtual const std::string& model_version() const = 0;
+};
+
+}  // namespace ocular::api
