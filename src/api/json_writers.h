@@ -6,15 +6,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/read_json.h"  // ReadResultToJsonV40, the 4.0 readResult writer
 #include "core/result.h"
 
 namespace ocular::api {
 
 // 4.0 ImageAnalysisResult: modelVersion, metadata, and a *Result key per computed feature.
 nlohmann::json ToJsonV40(const AnalysisResult& result);
-
-// 4.0 readResult (api/read_json.cc).
-nlohmann::json ReadResultToJsonV40(const ReadResult& read);
 
 // v3.2 bodies. `request_id` is the uuid also sent as apim-request-id.
 nlohmann::json ToJsonV32Analyze(const AnalysisResult& result, const std::string& request_id);

@@ -12,6 +12,7 @@
 
 #include "analyzers/engine.h"
 #include "api/errors.h"
+#include "api/read_routes.h"
 #include "api/routes.h"
 
 namespace ocular::api {
@@ -30,7 +31,8 @@ std::string NormalizePath(const std::string& raw) {
 class ServiceImpl final : public Service {
  public:
   ServiceImpl(ServiceOptions options, std::unique_ptr<Engine> engine)
-      : options_(std::move(options)), engine_(std::move(engine)) {}
+      : options_(std::move(options)), engine_(std::move(engine)),
+        read_store_(std::make_unique<ReadOperationStore>(options_.read_store)) {}
 
   bool Handles(const std::string& path) const override {
     std::string p = NormalizePath(path);
@@ -61,7 +63,7 @@ class ServiceImpl final : public Service {
     const bool post = request.method == "POST";
     const bool get = request.method == "GET";
     auto ctx = [&](ApiVersion api, std::string param = {}) {
-      return RouteContext{request, query, *engine_, options_, read_store_, api,
+      return RouteContext{request, query, *engine_, options_, read_store_.get(), api,
                           std::move(param)};
     };
 
@@ -85,6 +87,8 @@ class ServiceImpl final : public Service {
       if (op == "tag") return HandleV32(c, V32Operation::kTag);
       if (op == "areaofinterest") return HandleV32(c, V32Operation::kAreaOfInterest);
       if (op == "generatethumbnail") return HandleThumbnailV32(c);
+      if (op == "ocr") return HandleOcrV32(c);
+      if (op == "read/analyze") return HandleReadAnalyzeV32(c);
       if (op.starts_with("models/") && op.ends_with("/analyze")) {
         std::string model = op.substr(7, op.size() - 7 - 8);
         if (model == "celebrities") return HandleV32(c, V32Operation::kCelebrities);
@@ -99,8 +103,7 @@ class ServiceImpl final : public Service {
         // The id keeps its original case (UUIDs are case-insensitive, but be exact).
         std::string raw = PercentDecode(request.path);
         while (!raw.empty() && raw.back() == '/') raw.pop_back();
-        (void)raw;
-        return NotFoundResponse();
+        return HandleReadResultV32(ctx(ApiVersion::kV32, raw.substr(raw.rfind('/') + 1)));
       }
     }
     return NotFoundResponse();
@@ -108,7 +111,7 @@ class ServiceImpl final : public Service {
 
   ServiceOptions options_;
   std::unique_ptr<Engine> engine_;
-  ReadOperationStore* read_store_ = nullptr;  // null until the Read routes are wired
+  std::unique_ptr<ReadOperationStore> read_store_;
 };
 
 }  // namespace

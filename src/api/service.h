@@ -12,6 +12,7 @@
 #include <string>
 
 #include "analyzers/request.h"
+#include "api/read_operation_store.h"
 #include "api/http_types.h"
 #include "core/status.h"
 
@@ -22,6 +23,8 @@ struct ServiceOptions {
   UrlFetcher fetcher;                 // required for {"url": ...} bodies; null -> InvalidImageUrl
   // ONNX Runtime intra-op threads per model session. Default 1 (see EngineOptions).
   int intra_op_threads = 1;
+  // The v3.2 asynchronous Read results: memory only, TTL and caps (api/read_operation_store.h).
+  ReadOperationStoreOptions read_store;
 };
 
 class Service {

@@ -130,6 +130,9 @@ struct AnalysisResult {
   std::optional<std::vector<DetectedFace>> faces;
   std::optional<Caption> caption;
   std::optional<std::vector<Caption>> caption_candidates;  // v3.2 description (sorted)
+  // v3.2 description.tags (tag names in the request language); when absent, the writer uses
+  // the names of `tags`.
+  std::optional<std::vector<std::string>> description_tags;
   std::optional<std::vector<Caption>> dense_captions;
   std::optional<ColorResult> color;
   std::optional<ImageTypeResult> image_type;

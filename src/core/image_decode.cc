@@ -1,0 +1,273 @@
+// DecodeImage: first frame to upright CV_8UC3 BGR. JPEG/PNG/BMP/WEBP/TIFF go through OpenCV
+// (after the structural checks of image_structure.cc, since libjpeg turns a truncated file into
+// a grey-filled "success"), GIF through giflib (gif_decoder.cc), ICO by hand (ico_decoder.cc),
+// animated WebP through libwebpdemux. The decoded size must equal the probed size.
+#include <webp/demux.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <exception>
+#include <limits>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "core/image.h"
+#include "core/image_internal.h"
+
+namespace ocular {
+namespace image_internal {
+namespace {
+
+// The first frame of an animated WebP (OpenCV 4.6 refuses animations), as BGRA of canvas size.
+StatusOr<cv::Mat> DecodeAnimatedWebp(Bytes bytes) {
+  WebPAnimDecoderOptions options;
+  if (!WebPAnimDecoderOptionsInit(&options)) return Internal("libwebp version mismatch");
+  options.color_mode = MODE_BGRA;
+  options.use_threads = 0;
+  WebPData data{bytes.data(), bytes.size()};
+  std::unique_ptr<WebPAnimDecoder, void (*)(WebPAnimDecoder*)> decoder(
+      WebPAnimDecoderNew(&data, &options), WebPAnimDecoderDelete);
+  if (!decoder) return FormatError("corrupt animated WEBP data");
+  WebPAnimInfo info;
+  if (!WebPAnimDecoderGetInfo(decoder.get(), &info) || info.canvas_width == 0 ||
+      info.canvas_height == 0 ||
+      std::int64_t{info.canvas_width} * info.canvas_height > kMaxDecodePixels) {
+    return FormatError("corrupt animated WEBP header");
+  }
+  std::uint8_t* frame = nullptr;
+  int timestamp = 0;
+  if (!WebPAnimDecoderGetNext(decoder.get(), &frame, &timestamp) || frame == nullptr) {
+    return FormatError("corrupt animated WEBP frame");
+  }
+  cv::Mat view(static_cast<int>(info.canvas_height), static_cast<int>(info.canvas_width), CV_8UC4,
+               frame);
+  return view.clone();  // the frame buffer belongs to the decoder
+}
+
+// Display transform for EXIF orientations 2..8 (the same mapping as OpenCV's).
+void ApplyOrientation(cv::Mat& img, int orientation) {
+  switch (orientation) {
+    case 2:
+      cv::flip(img, img, 1);
+      break;
+    case 3:
+      cv::flip(img, img, -1);
+      break;
+    case 4:
+      cv::flip(img, img, 0);
+      break;
+    case 5:
+      cv::transpose(img, img);
+      break;
+    case 6:
+      cv::rotate(img, img, cv::ROTATE_90_CLOCKWISE);
+      break;
+    case 7:
+      cv::transpose(img, img);
+      cv::flip(img, img, -1);
+      break;
+    case 8:
+      cv::rotate(img, img, cv::ROTATE_90_COUNTERCLOCKWISE);
+      break;
+    default:
+      break;
+  }
+}
+
+// Composites a BGRA (or grey+alpha, expanded to BGRA first) image onto white.
+cv::Mat CompositeOnWhite(const cv::Mat& bgra) {
+  cv::Mat out(bgra.rows, bgra.cols, CV_8UC3);
+  for (int y = 0; y < bgra.rows; ++y) {
+    const cv::Vec4b* src = bgra.ptr<cv::Vec4b>(y);
+    cv::Vec3b* dst = out.ptr<cv::Vec3b>(y);
+    for (int x = 0; x < bgra.cols; ++x) {
+      const int a = src[x][3];
+      for (int c = 0; c < 3; ++c) {
+        dst[x][c] = static_cast<std::uint8_t>((src[x][c] * a + 255 * (255 - a) + 127) / 255);
+      }
+    }
+  }
+  return out;
+}
+
+StatusOr<cv::Mat> ToBgr8Unchecked(const cv::Mat& decoded) {
+  cv::Mat img8;
+  switch (decoded.depth()) {
+    case CV_8U:
+      img8 = decoded;
+      break;
+    case CV_16U:
+      decoded.convertTo(img8, CV_8U, 1.0 / 257.0);
+      break;
+    case CV_32F:
+    case CV_64F:
+      decoded.convertTo(img8, CV_8U, 255.0);
+      break;  // float images are in [0, 1]
+    default:
+      cv::normalize(decoded, img8, 0, 255, cv::NORM_MINMAX, CV_8U);
+      break;
+  }
+  cv::Mat out;
+  switch (img8.channels()) {
+    case 1:
+      cv::cvtColor(img8, out, cv::COLOR_GRAY2BGR);
+      return out;
+    case 2: {
+      cv::Mat planes[2];
+      cv::split(img8, planes);
+      const cv::Mat bgra_planes[4] = {planes[0], planes[0], planes[0], planes[1]};
+      cv::Mat bgra;
+      cv::merge(bgra_planes, 4, bgra);
+      return CompositeOnWhite(bgra);
+    }
+    case 3:
+      return img8;
+    case 4:
+      return CompositeOnWhite(img8);
+    default:
+      return FormatError("unsupported number of colour channels");
+  }
+}
+
+struct Reduction {
+  int factor = 1;
+  int flag = cv::IMREAD_COLOR;
+};
+
+// The largest JPEG DCT reduction whose longer side stays >= min_long_side (libjpeg rounds up).
+Reduction ChooseReduction(const ImageInfo& info, int min_long_side) {
+  if (min_long_side <= 0) return {};
+  const std::int64_t long_side = std::max(info.width, info.height);
+  static constexpr Reduction kChoices[] = {{8, cv::IMREAD_REDUCED_COLOR_8},
+                                           {4, cv::IMREAD_REDUCED_COLOR_4},
+                                           {2, cv::IMREAD_REDUCED_COLOR_2}};
+  for (const Reduction& r : kChoices) {
+    if ((long_side + r.factor - 1) / r.factor >= min_long_side) return r;
+  }
+  return {};
+}
+
+}  // namespace
+
+StatusOr<cv::Mat> ImDecode(Bytes bytes, int flags) {
+  if (bytes.empty()) return FormatError("the image is empty");
+  if (bytes.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
+    return SizeError("The image is too large to decode.");
+  }
+  try {
+    const cv::Mat buffer(1, static_cast<int>(bytes.size()), CV_8UC1,
+                         const_cast<std::uint8_t*>(bytes.data()));
+    cv::Mat decoded = cv::imdecode(buffer, flags);
+    if (decoded.empty()) return FormatError("the image data could not be decoded");
+    return decoded;
+  } catch (const cv::Exception&) {
+    return FormatError("the image data could not be decoded");
+  } catch (const std::bad_alloc&) {
+    return SizeError("The image is too large to decode.");
+  } catch (const std::exception&) {
+    return FormatError("the image data could not be decoded");
+  }
+}
+
+StatusOr<cv::Mat> ToBgr8(const cv::Mat& decoded) {
+  if (decoded.empty()) return FormatError("the image data could not be decoded");
+  try {
+    return ToBgr8Unchecked(decoded);
+  } catch (const cv::Exception&) {
+    return FormatError("the image data could not be converted");
+  }
+}
+
+}  // namespace image_internal
+
+StatusOr<DecodedImage> DecodeImage(std::span<const std::uint8_t> bytes, const ImageInfo& info,
+                                   const DecodeOptions& options) {
+  using namespace image_internal;
+  // Re-probing is cheap (headers only) and makes the size guard below trustworthy even when a
+  // caller passes a stale or hand-made ImageInfo.
+  OCULAR_ASSIGN_OR_RETURN(const ImageInfo probed, ProbeImage(bytes));
+  if (probed.format != info.format || probed.width != info.width || probed.height != info.height ||
+      probed.orientation != info.orientation) {
+    return Internal("DecodeImage: the ImageInfo does not match the image header");
+  }
+  // Decompression-bomb guard: never allocate more than the largest acceptable image.
+  if (std::int64_t{probed.width} * probed.height > kMaxDecodePixels) {
+    return SizeError("The image dimensions are too large to decode.");
+  }
+
+  Reduction reduction;
+  StatusOr<cv::Mat> bgr = FormatError("unsupported image format");
+  try {
+    switch (probed.format) {
+      case ImageFormat::kJpeg: {
+        if (!JpegComplete(bytes)) return FormatError("truncated or corrupt JPEG data");
+        reduction = ChooseReduction(probed, options.min_long_side);
+        OCULAR_ASSIGN_OR_RETURN(cv::Mat img,
+                                ImDecode(bytes, reduction.flag | cv::IMREAD_IGNORE_ORIENTATION));
+        OCULAR_ASSIGN_OR_RETURN(img, ToBgr8(img));
+        ApplyOrientation(img, probed.orientation);
+        bgr = img;
+        break;
+      }
+      case ImageFormat::kPng: {
+        if (!PngComplete(bytes)) return FormatError("truncated or corrupt PNG data");
+        OCULAR_ASSIGN_OR_RETURN(const cv::Mat img, ImDecode(bytes, cv::IMREAD_UNCHANGED));
+        bgr = ToBgr8(img);
+        break;
+      }
+      case ImageFormat::kBmp: {
+        if (!BmpComplete(bytes)) return FormatError("truncated or corrupt BMP data");
+        OCULAR_ASSIGN_OR_RETURN(const cv::Mat img,
+                                ImDecode(bytes, cv::IMREAD_COLOR | cv::IMREAD_IGNORE_ORIENTATION));
+        bgr = ToBgr8(img);
+        break;
+      }
+      case ImageFormat::kWebp: {
+        if (!WebpComplete(bytes)) return FormatError("truncated WEBP data");
+        OCULAR_ASSIGN_OR_RETURN(const cv::Mat img, probed.animated
+                                                       ? DecodeAnimatedWebp(bytes)
+                                                       : ImDecode(bytes, cv::IMREAD_UNCHANGED));
+        bgr = ToBgr8(img);
+        break;
+      }
+      case ImageFormat::kTiff: {
+        OCULAR_ASSIGN_OR_RETURN(const cv::Mat img, ImDecode(bytes, cv::IMREAD_UNCHANGED));
+        bgr = ToBgr8(img);
+        break;
+      }
+      case ImageFormat::kGif:
+        bgr = DecodeGif(bytes);
+        break;
+      case ImageFormat::kIco: {
+        OCULAR_ASSIGN_OR_RETURN(const IcoEntry entry, SelectIcoEntry(bytes));
+        bgr = DecodeIco(bytes, entry);
+        break;
+      }
+      case ImageFormat::kUnknown:
+        break;
+    }
+  } catch (const cv::Exception&) {
+    return FormatError("the image data could not be decoded");
+  } catch (const std::bad_alloc&) {
+    return SizeError("The image is too large to decode.");
+  }
+  if (!bgr.ok()) return bgr.status();
+
+  const auto reduced = [&](int side) { return (side + reduction.factor - 1) / reduction.factor; };
+  if (bgr->type() != CV_8UC3 || bgr->cols != reduced(probed.width) ||
+      bgr->rows != reduced(probed.height)) {
+    return FormatError("the decoded image does not match its header");
+  }
+  DecodedImage out;
+  out.info = probed;
+  out.bgr = std::move(bgr).value();
+  return out;
+}
+
+}  // namespace ocular
