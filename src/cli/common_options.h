@@ -1,0 +1,14 @@
+// Options shared by several subcommands, each defined exactly once (flag, env var, default, help).
+#pragma once
+
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+namespace ocular::cli {
+
+// --repo DIR (env OCULAR_MODEL_REPO): the model repository root. Default "models", relative to
+// the current directory (scripts/setup.sh builds it there). Stores into *repo.
+CLI::Option* AddModelRepoOption(CLI::App& app, std::string* repo);
+
+}  // namespace ocular::cli
