@@ -14,15 +14,15 @@
 
 namespace {
 
-struct Run {
+struct RunResult {
   int exit_code = -1;
   std::string out;
 };
 
 // Runs `ocular ARGS` with stdout captured (stderr goes to the test log).
-Run Ocular(const std::string& args) {
+RunResult Ocular(const std::string& args) {
   std::string cmd = std::string(OCULAR_BINARY) + " " + args;
-  Run r;
+  RunResult r;
   FILE* p = popen(cmd.c_str(), "r");
   if (p == nullptr) return r;
   char buf[65536];
@@ -45,7 +45,7 @@ std::vector<nlohmann::json> JsonLines(const std::string& out) {
 
 TEST(CliTest, ColorAndImageTypeForEverySharedImage) {
   const std::string dir = ocular::testing::TestdataDir();
-  Run r = Ocular("analyze --api 3.2 --features color,imagetype --repo /nonexistent-repo " + dir);
+  RunResult r = Ocular("analyze --api 3.2 --features color,imagetype --repo /nonexistent-repo " + dir);
   ASSERT_EQ(r.exit_code, 0) << r.out;
   std::vector<nlohmann::json> lines = JsonLines(r.out);
   size_t images = 0;
@@ -68,7 +68,7 @@ TEST(CliTest, ColorAndImageTypeForEverySharedImage) {
 }
 
 TEST(CliTest, SingleImagePrintsTheApiBody) {
-  Run r = Ocular("analyze --api 3.2 --features Color --repo /nonexistent-repo " +
+  RunResult r = Ocular("analyze --api 3.2 --features Color --repo /nonexistent-repo " +
                  ocular::testing::TestdataDir() + "/bw_cameraman.png");
   ASSERT_EQ(r.exit_code, 0);
   nlohmann::json body = nlohmann::json::parse(r.out);
@@ -86,7 +86,7 @@ TEST(CliTest, ExitCodes) {
   ASSERT_NE(mkdtemp(tmpl), nullptr);
   std::string bad = std::string(tmpl) + "/broken.jpg";
   std::ofstream(bad) << "not an image";
-  Run r = Ocular("analyze --api 3.2 --features Color --output jsonl --repo /nonexistent-repo " + bad);
+  RunResult r = Ocular("analyze --api 3.2 --features Color --output jsonl --repo /nonexistent-repo " + bad);
   EXPECT_EQ(r.exit_code, 3);
   std::vector<nlohmann::json> lines = JsonLines(r.out);
   ASSERT_EQ(lines.size(), 1u);
@@ -97,7 +97,7 @@ TEST(CliTest, ExitCodes) {
 }
 
 TEST(CliTest, MissingModelIsNamed) {
-  Run r = Ocular("analyze --features objects --repo /nonexistent-repo " +
+  RunResult r = Ocular("analyze --features objects --repo /nonexistent-repo " +
                  ocular::testing::TestdataDir() + "/street_bus.jpg");
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_NE(r.out.find("NotSupportedFeature"), std::string::npos) << r.out;
