@@ -1,9 +1,14 @@
 // The one list of analyzers. To add one: implement analyzers/<name>_analyzer.{h,cc} with a
 // factory, and add a line here.
+#include "analyzers/adult_analyzer.h"
 #include "analyzers/color_analyzer.h"
 #include "analyzers/engine.h"
+#include "analyzers/faces_analyzer.h"
+#include "analyzers/gallery_analyzers.h"
 #include "analyzers/image_type_analyzer.h"
+#include "analyzers/objects_analyzer.h"
 #include "analyzers/read_analyzer.h"
+#include "analyzers/scene_analyzers.h"
 
 namespace ocular {
 
@@ -12,6 +17,17 @@ const std::vector<AnalyzerRegistration>& AllAnalyzers() {
       {"color", {Feature::kColor}, &CreateColorAnalyzer},
       {"imageType", {Feature::kImageType}, &CreateImageTypeAnalyzer},
       {"read", {Feature::kRead}, &CreateReadAnalyzer},
+      {"objects", {Feature::kObjects, Feature::kPeople}, &CreateObjectsAnalyzer},
+      {"faces", {Feature::kFaces}, &CreateFacesAnalyzer},
+      {"adult", {Feature::kAdult}, &CreateAdultAnalyzer},
+      {"tags", {Feature::kTags}, &CreateTagsAnalyzer},
+      {"caption", {Feature::kCaption, Feature::kDenseCaptions, Feature::kDescription},
+       &CreateCaptionAnalyzer},
+      {"categories", {Feature::kCategories}, &CreateCategoriesAnalyzer},
+      {"smartCrops", {Feature::kSmartCrops}, &CreateSmartCropsAnalyzer},
+      {"brands", {Feature::kBrands}, &CreateBrandsAnalyzer},
+      {"landmarks", {Feature::kLandmarks}, &CreateLandmarksAnalyzer},
+      {"celebrities", {Feature::kCelebrities}, &CreateCelebritiesAnalyzer},
   };
   return kAnalyzers;
 }

@@ -1,6 +1,9 @@
 // `ocular`: the command-line front end. Everything real lives in the core libraries; this file
 // only wires the registered subcommands into CLI11 and maps parse errors to exit code 2.
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdlib>
 #include <iostream>
 #include <map>
 
@@ -15,6 +18,14 @@ std::vector<CommandSpec>& Commands() {
 
 int main(int argc, char** argv) {
   using namespace ocular::cli;
+  // Tesseract is built with OpenMP, and libgomp reads OMP_THREAD_LIMIT when it loads, before
+  // main. Without a limit every OCR call would start a thread team on top of the worker pool and
+  // oversubscribe the cores, so run with 1 unless the operator chose a value: set it and re-exec
+  // once. (If the re-exec fails, carry on with OpenMP's default.)
+  if (std::getenv("OMP_THREAD_LIMIT") == nullptr) {
+    setenv("OMP_THREAD_LIMIT", "1", 1);
+    execv("/proc/self/exe", argv);
+  }
   CLI::App app{"Ocular: self-hosted, privacy-first image analysis (Azure AI Vision compatible)"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("ocular 0.1.0"));
