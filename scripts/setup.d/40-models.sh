@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Builds the default model pack into models/ (git-ignored) with `build/ocular convert`: each
+# TF.js model of the pinned npm packages becomes models/<name>/<version>/{model.onnx,config.json
+# [,labels.txt]}. Pack specs (config fields, labels, decoding params) are in tools/convert/pack/.
+# Idempotent: a model whose config.json records the same source sha256s, spec fields and
+# model.onnx hash is skipped without converting. The whole pack converts in a few seconds.
+set -euo pipefail
+cd "$OCULAR_ROOT"
+BIN="${OCULAR_BIN:-build/ocular}"
+REPO="${OCULAR_MODEL_REPO:-models}"
+VERSION="2026-11-26"  # the pack's date: modelVersion in API responses
+HM=".deps/npm/@vladmandic+human-models@3.0.4/package/models"
+NSFW=".deps/npm/nsfwjs@4.4.0/package/dist/models/mobilenet_v2"
+
+# name <TAB> source (spec: tools/convert/pack/<name>.json)
+PACK="centernet	$HM/centernet.json
+nanodet	$HM/nanodet.json
+facemesh-detection-full	$HM/facemesh-detection-full.json
+mobilefacenet	$HM/mobilefacenet.json
+faceres	$HM/faceres.json
+nsfw-mobilenet-v2	$NSFW/model.min.js
+selfie	$HM/selfie.json"
+
+[ -x "$BIN" ] || { echo "$BIN is missing: the build step (30-build.sh) must run first" >&2; exit 1; }
+mkdir -p "$REPO"
+failed=0
+while IFS=$'\t' read -r name src; do
+  if [ ! -f "$src" ]; then
+    echo "!!! model source $src missing (the npm step unpacks it)" >&2
+    failed=1
+    continue
+  fi
+  start=$(date +%s%N)
+  if out=$("$BIN" convert "$src" "$REPO" --spec "tools/convert/pack/$name.json" --version "$VERSION" 2>&1); then
+    echo "    $(echo "$out" | head -1) [$(( ($(date +%s%N) - start) / 1000000 )) ms]"
+  else
+    echo "!!! converting $name failed:" >&2
+    echo "$out" >&2
+    failed=1
+  fi
+done <<< "$PACK"
+exit $failed
