@@ -22,6 +22,9 @@ int main(int argc, char** argv) {
   // main. Without a limit every OCR call would start a thread team on top of the worker pool and
   // oversubscribe the cores, so run with 1 unless the operator chose a value: set it and re-exec
   // once. (If the re-exec fails, carry on with OpenMP's default.)
+  // ONNX Runtime would otherwise write a device id and a usage database under
+  // ~/.cache/Microsoft/DeveloperTools/.onnxruntime: Ocular writes no files and sends nothing.
+  setenv("ORT_DISABLE_TELEMETRY", "1", /*overwrite=*/1);
   if (std::getenv("OMP_THREAD_LIMIT") == nullptr) {
     setenv("OMP_THREAD_LIMIT", "1", 1);
     execv("/proc/self/exe", argv);

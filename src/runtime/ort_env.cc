@@ -1,5 +1,6 @@
 #include "runtime/ort_env.h"
 
+#include <cstdlib>
 #include <string>
 
 #include <onnxruntime_cxx_api.h>
@@ -48,10 +49,15 @@ EnvHolder CreateEnv() {
   // only: a leak anywhere else, including in our use of ORT, is still reported.
   __lsan::ScopedDisabler ignore_ort_env_leak;
 #endif
+  // No files and no telemetry: without this ORT writes a device id and a usage database under
+  // ~/.cache/Microsoft/DeveloperTools/. (The `ocular` binary sets it in main(); this covers other
+  // users of the library, such as tests. Not overwritten if the caller set it.)
+  setenv("ORT_DISABLE_TELEMETRY", "1", /*overwrite=*/0);
   try {
     // Deliberately leaked: the environment must outlive every session, including sessions held
     // by static objects that are destroyed after this function's statics.
     holder.env = new Ort::Env(ORT_LOGGING_LEVEL_WARNING, "ocular", &LogToSpdlog, nullptr);
+    holder.env->DisableTelemetryEvents();
   } catch (const Ort::Exception& e) {
     holder.status = Internal(std::string("cannot initialise ONNX Runtime: ") + e.what());
   }

@@ -1,0 +1,100 @@
+#include "server/metrics.h"
+
+#include <cstdio>
+#include <sstream>
+
+namespace ocular::server {
+
+void Metrics::RecordRequest(std::string_view route, int status, double seconds,
+                            std::size_t body_bytes) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = routes_.find(route);
+  if (it == routes_.end()) it = routes_.emplace(std::string(route), RouteStats{}).first;
+  RouteStats& s = it->second;
+  ++s.by_status[status];
+  ++s.count;
+  s.sum += seconds;
+  s.body_bytes += body_bytes;
+  for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+    if (seconds <= kBuckets[i]) {
+      ++s.buckets[i];
+      break;
+    }
+  }
+}
+
+void Metrics::RecordWorkerRejected() {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++worker_rejected_;
+}
+
+std::string Metrics::Render(const Gauges& g) const {
+  std::ostringstream out;
+  auto num = [](double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof(buf), "%.6g", v);
+    return std::string(buf);
+  };
+  std::lock_guard<std::mutex> lock(mu_);
+  out << "# HELP ocular_http_requests_total HTTP requests by route template and status.\n"
+         "# TYPE ocular_http_requests_total counter\n";
+  for (const auto& [route, s] : routes_) {
+    for (const auto& [status, n] : s.by_status) {
+      out << "ocular_http_requests_total{route=\"" << route << "\",status=\"" << status << "\"} "
+          << n << "\n";
+    }
+  }
+  out << "# HELP ocular_http_request_duration_seconds Request latency (queue wait included).\n"
+         "# TYPE ocular_http_request_duration_seconds histogram\n";
+  for (const auto& [route, s] : routes_) {
+    std::uint64_t cumulative = 0;
+    for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+      cumulative += s.buckets[i];
+      out << "ocular_http_request_duration_seconds_bucket{route=\"" << route << "\",le=\""
+          << num(kBuckets[i]) << "\"} " << cumulative << "\n";
+    }
+    out << "ocular_http_request_duration_seconds_bucket{route=\"" << route << "\",le=\"+Inf\"} "
+        << s.count << "\n";
+    out << "ocular_http_request_duration_seconds_sum{route=\"" << route << "\"} " << num(s.sum)
+        << "\n";
+    out << "ocular_http_request_duration_seconds_count{route=\"" << route << "\"} " << s.count
+        << "\n";
+  }
+  out << "# HELP ocular_http_request_bytes_total Request body bytes received.\n"
+         "# TYPE ocular_http_request_bytes_total counter\n";
+  for (const auto& [route, s] : routes_) {
+    out << "ocular_http_request_bytes_total{route=\"" << route << "\"} " << s.body_bytes << "\n";
+  }
+  out << "# HELP ocular_worker_queue_depth Analysis jobs waiting for a worker.\n"
+         "# TYPE ocular_worker_queue_depth gauge\nocular_worker_queue_depth "
+      << g.queue_depth << "\n";
+  out << "# HELP ocular_worker_queue_capacity Maximum waiting jobs before 429.\n"
+         "# TYPE ocular_worker_queue_capacity gauge\nocular_worker_queue_capacity "
+      << g.queue_capacity << "\n";
+  out << "# HELP ocular_worker_busy Analysis workers running a job.\n"
+         "# TYPE ocular_worker_busy gauge\nocular_worker_busy "
+      << g.workers_busy << "\n";
+  out << "# HELP ocular_worker_threads Analysis worker threads.\n"
+         "# TYPE ocular_worker_threads gauge\nocular_worker_threads "
+      << g.worker_threads << "\n";
+  out << "# HELP ocular_worker_rejected_total Jobs refused because the queue was full (429).\n"
+         "# TYPE ocular_worker_rejected_total counter\nocular_worker_rejected_total "
+      << worker_rejected_ << "\n";
+  out << "# HELP ocular_http_connections_active Open client connections.\n"
+         "# TYPE ocular_http_connections_active gauge\nocular_http_connections_active "
+      << g.connections_active << "\n";
+  out << "# HELP ocular_http_connections_total Accepted client connections.\n"
+         "# TYPE ocular_http_connections_total counter\nocular_http_connections_total "
+      << g.connections_total << "\n";
+  out << "# HELP ocular_http_connection_errors_total Connections dropped by the transport.\n"
+         "# TYPE ocular_http_connection_errors_total counter\n";
+  for (const auto& [reason, n] : g.connection_errors) {
+    out << "ocular_http_connection_errors_total{reason=\"" << reason << "\"} " << n << "\n";
+  }
+  out << "# HELP ocular_ready 1 when the analysis service is loaded and serving.\n"
+         "# TYPE ocular_ready gauge\nocular_ready "
+      << (g.ready ? 1 : 0) << "\n";
+  return out.str();
+}
+
+}  // namespace ocular::server

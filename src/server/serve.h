@@ -1,0 +1,52 @@
+// `ocular serve`: assembles the service from its options and runs it until SIGINT/SIGTERM.
+// Every field's default is the documented default of the matching CLI option (serve_command.cc,
+// docs/server.md).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/status.h"
+
+namespace ocular::server {
+
+struct ServeOptions {
+  std::string listen = "127.0.0.1:5000";   // HOST:PORT of the API listener ([v6]:port for IPv6)
+  std::string admin_listen;                // HOST:PORT for /health /ready /metrics; "" = on `listen`
+  std::string tls_cert, tls_key;           // PEM files; required unless plain_http
+  bool plain_http = false;                 // serve plain HTTP instead of TLS (loopback only...)
+  bool plain_http_any_address = false;     // ...unless this is set too
+  std::vector<std::string> api_keys;       // accepted subscription keys (>= 1 required)
+  std::string api_key_file;                // more keys, one per line ('#' comments, blanks ok)
+  bool sts = true;                         // POST /sts/v1.0/issueToken (10-minute bearer tokens)
+  double rate_limit = 0;                   // requests/s per key; 0 = unlimited
+  double rate_burst = 0;                   // bucket size; 0 = max(1, rate_limit)
+  int workers = 0;                         // analysis threads; 0 = number of cores
+  int queue = 0;                           // waiting analyses before 429; 0 = 8 x workers
+  int io_threads = 0;                      // network threads; 0 = min(2, cores)
+  int intra_op_threads = 1;                // ONNX Runtime threads per session (see docs/server.md)
+  int max_connections = 512;
+  int max_header_bytes = 16 * 1024;
+  long long max_body_bytes = 20971520LL + 1024 * 1024;  // 20 MiB images + 1 MiB margin
+  double read_timeout_s = 30;              // per request (TLS handshake, headers + body)
+  double write_timeout_s = 30;             // per response
+  std::vector<std::string> allow_url_cidrs;  // private ranges URL fetching may reach anyway
+  double url_connect_timeout_s = 5;
+  double url_timeout_s = 15;               // whole URL fetch, redirects included
+  std::string public_url;                  // origin for Operation-Location; "" = from Host
+  std::string model_repo = "models";
+  std::string galleries_dir = "galleries";  // operator galleries (docs/galleries.md)
+  // Development credentials (scripts/setup.d/50-devcert.sh): when no API key is configured, the
+  // keys in <dir>/api-keys are used; when no TLS pair is configured (and not plain_http),
+  // <dir>/server.pem and <dir>/server.key are. Startup says so. "" disables the fallback.
+  std::string dev_credentials_dir = ".deps/devcert";
+  bool enable_celebrities = false;          // celebrity recognition identifies people: opt-in
+};
+
+// Runs the server; returns the process exit code (0 after a clean shutdown by signal, 1 when
+// startup or model loading failed, 2 for invalid options). Errors are logged (never keys).
+int RunServe(ServeOptions options);
+
+}  // namespace ocular::server
