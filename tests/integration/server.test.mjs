@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 
@@ -169,10 +170,12 @@ describe("plain HTTP on loopback", () => {
 });
 
 describe("startup policy", () => {
+  // Run where no development credentials exist (.deps/devcert/ is the fallback of a bare serve).
+  const bare = fs.mkdtempSync(path.join(os.tmpdir(), "ocular-bare-"));
+  const bin = path.resolve(process.env.OCULAR_BIN || "build/ocular");
   test("refuses to start without a key", async () => {
-    const r = spawnSync(process.env.OCULAR_BIN || "build/ocular",
-      ["serve", "--plain-http", "--listen", "127.0.0.1:0"],
-      { env: { ...process.env, OCULAR_API_KEYS: "" }, encoding: "utf8", timeout: 30000 });
+    const r = spawnSync(bin, ["serve", "--plain-http", "--listen", "127.0.0.1:0"],
+      { cwd: bare, env: { ...process.env, OCULAR_API_KEYS: "" }, encoding: "utf8", timeout: 30000 });
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, /no API key configured/);
   });
@@ -184,8 +187,8 @@ describe("startup policy", () => {
     assert.match(r.stderr, /plain HTTP is only allowed on a loopback address/);
   });
   test("refuses TLS without a certificate", async () => {
-    const r = spawnSync(process.env.OCULAR_BIN || "build/ocular",
-      ["serve", "--listen", "127.0.0.1:0", "--api-key", "x"], { encoding: "utf8", timeout: 30000 });
+    const r = spawnSync(bin, ["serve", "--listen", "127.0.0.1:0", "--api-key", "x"],
+      { cwd: bare, encoding: "utf8", timeout: 30000 });
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, /--tls-cert/);
   });
