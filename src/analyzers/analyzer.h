@@ -37,6 +37,9 @@ class Analyzer {
   virtual int min_long_side() const { return 0; }
   // Features that must be computed before this one runs (their results are read from `result`).
   virtual std::vector<Feature> depends_on() const { return {}; }
+  // Features whose results this analyzer reads when the request asks for them too (e.g. tags
+  // read the OCR result to add "text"): they run first, but are not added to the request.
+  virtual std::vector<Feature> runs_after() const { return {}; }
 
   // Computes this analyzer's requested features into `result`.
   virtual Status Analyze(AnalysisContext& context, AnalysisResult& result) const = 0;

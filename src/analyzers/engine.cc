@@ -103,6 +103,19 @@ std::map<Feature, std::string> Engine::FeatureStatus() const {
   return out;
 }
 
+std::map<Feature, std::string> Engine::FeatureNotes() const {
+  std::map<Feature, std::string> out;
+  if (by_feature_.count(Feature::kAdult)) {
+    out[Feature::kAdult] =
+        "goreScore and isGoryContent are unsupported: the model pack has no gore model (v3.2 "
+        "adult lists them under \"unsupported\")";
+  }
+  if (by_feature_.count(Feature::kCaption) || by_feature_.count(Feature::kDescription)) {
+    out[Feature::kCaption] = "rule-based captions generated from the detections (no captioning model)";
+  }
+  return out;
+}
+
 StatusOr<AnalysisResult> Engine::Analyze(std::span<const std::uint8_t> bytes,
                                          const AnalysisRequest& request) const {
   OCULAR_RETURN_IF_ERROR(CheckFeatures(request.features));
@@ -110,7 +123,7 @@ StatusOr<AnalysisResult> Engine::Analyze(std::span<const std::uint8_t> bytes,
   OCULAR_ASSIGN_OR_RETURN(ImageInfo info, ProbeImage(bytes));
   OCULAR_RETURN_IF_ERROR(CheckDimensions(info, ImageLimits::ForApi(request.api)));
 
-  // The analyzers to run, each once, in an order that satisfies depends_on().
+  // The analyzers to run, each once, in an order that satisfies depends_on() and runs_after().
   std::vector<const Analyzer*> order;
   std::set<const Analyzer*> seen;
   std::function<void(Feature)> visit = [&](Feature f) {
@@ -118,6 +131,9 @@ StatusOr<AnalysisResult> Engine::Analyze(std::span<const std::uint8_t> bytes,
     if (it == by_feature_.end() || seen.count(it->second)) return;
     seen.insert(it->second);
     for (Feature dep : it->second->depends_on()) visit(dep);
+    for (Feature dep : it->second->runs_after()) {
+      if (request.features.count(dep)) visit(dep);
+    }
     order.push_back(it->second);
   };
   for (Feature f : request.features) visit(f);

@@ -33,6 +33,13 @@ struct EngineOptions {
   // ONNX Runtime intra-op threads per session. Default 1: requests run in parallel on a worker
   // pool, so one thread per session avoids oversubscribing the cores.
   int intra_op_threads = 1;
+  // Operator galleries folder (docs/galleries.md): `<dir>/.index` built by `ocular gallery
+  // build`. Default "galleries" (relative to the working directory). A missing index only
+  // disables brands, landmarks and celebrities, with that reason.
+  std::string galleries_dir = "galleries";
+  // Celebrity recognition identifies people: off unless the operator turns it on
+  // (--enable-celebrities). Default false.
+  bool enable_celebrities = false;
 };
 
 // What an analyzer factory gets: the model repository (null when none could be opened).
@@ -71,6 +78,9 @@ class Engine {
   const std::string& model_version() const { return model_version_; }
   // Per feature: "ok" or why it is unavailable (for `ocular models list` and /ready).
   std::map<Feature, std::string> FeatureStatus() const;
+  // Parts of available features that no installed model computes, for listings (e.g. adult:
+  // "goreScore and isGoryContent are unsupported: the model pack has no gore model").
+  std::map<Feature, std::string> FeatureNotes() const;
 
  private:
   Engine() = default;

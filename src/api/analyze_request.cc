@@ -61,8 +61,9 @@ Status CheckLanguage(const AnalysisRequest& req) {
 }  // namespace
 
 const std::set<std::string>& TagLanguages() {
-  // Tags are produced in English; translation tables for other languages are not installed yet.
-  static const std::set<std::string> kLanguages = {"en"};
+  // Tags are translated from English with the tables in analyzers/translations.cc (the same five
+  // languages as v3.2 names); any other language gets NotSupportedLanguage.
+  static const std::set<std::string> kLanguages = {"en", "es", "ja", "pt", "zh"};
   return kLanguages;
 }
 

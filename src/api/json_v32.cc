@@ -50,7 +50,9 @@ json ObjectsJson(const std::vector<DetectedObject>& objects) {
 
 json DescriptionJson(const AnalysisResult& r) {
   json tags = json::array();
-  if (r.tags) {
+  if (r.description_tags) {
+    for (const std::string& t : *r.description_tags) tags.push_back(t);
+  } else if (r.tags) {
     for (const Tag& t : *r.tags) tags.push_back(t.name);
   }
   json captions = json::array();

@@ -119,6 +119,8 @@ class ServiceImpl final : public Service {
 StatusOr<std::unique_ptr<Service>> Service::Create(const ServiceOptions& options) {
   EngineOptions engine_options;
   engine_options.model_repo = options.model_repo;
+  engine_options.galleries_dir = options.galleries_dir;
+  engine_options.enable_celebrities = options.enable_celebrities;
   engine_options.intra_op_threads = options.intra_op_threads;
   OCULAR_ASSIGN_OR_RETURN(std::unique_ptr<Engine> engine, Engine::Create(engine_options));
   return std::unique_ptr<Service>(std::make_unique<ServiceImpl>(options, std::move(engine)));

@@ -20,6 +20,10 @@ namespace ocular::api {
 
 struct ServiceOptions {
   std::string model_repo = "models";  // model repository root (see docs/model-repository.md)
+  // Operator galleries folder (docs/galleries.md); default "galleries". Celebrities stay off
+  // unless enable_celebrities (see EngineOptions).
+  std::string galleries_dir = "galleries";
+  bool enable_celebrities = false;
   UrlFetcher fetcher;                 // required for {"url": ...} bodies; null -> InvalidImageUrl
   // ONNX Runtime intra-op threads per model session. Default 1 (see EngineOptions).
   int intra_op_threads = 1;

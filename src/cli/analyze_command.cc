@@ -20,6 +20,7 @@
 #include "api/service.h"
 #include "cli/command.h"
 #include "cli/common_options.h"
+#include "cli/gallery_options.h"
 #include "server/url_fetcher.h"
 
 namespace ocular::cli {
@@ -39,6 +40,8 @@ struct AnalyzeOptions {
   bool gender_neutral = false;
   std::string aspect_ratios;       // 4.0 smartcrops-aspect-ratios
   std::string repo;
+  std::string galleries;           // --galleries (cli/gallery_options.h)
+  bool enable_celebrities = false;
   std::vector<std::string> allow_cidrs;
 };
 
@@ -193,6 +196,8 @@ int Run(const AnalyzeOptions& o) {
   fetch.policy = *policy;
   api::ServiceOptions service_options;
   service_options.model_repo = o.repo;
+  service_options.galleries_dir = o.galleries;
+  service_options.enable_celebrities = o.enable_celebrities;
   service_options.fetcher = server::MakeUrlFetcher(fetch);
   StatusOr<std::unique_ptr<api::Service>> service = api::Service::Create(service_options);
   if (!service.ok()) {
@@ -287,6 +292,8 @@ CommandRegistrar registrar(
                      "public addresses only)")
           ->type_name("CIDR");
       AddModelRepoOption(cmd, &o->repo);
+      AddGalleriesOption(cmd, &o->galleries);
+      AddEnableCelebritiesOption(cmd, &o->enable_celebrities);
       return [o]() { return Run(*o); };
     });
 

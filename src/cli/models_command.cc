@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "analyzers/engine.h"
 #include "cli/command.h"
 #include "cli/common_options.h"
 #include "runtime/model_repository.h"
@@ -119,6 +120,23 @@ void PrintTable(const std::vector<std::vector<std::string>>& rows) {
   }
 }
 
+// Per feature: whether it can run with this repository, and what it cannot compute (for
+// example adult's gore score). Loads the models through the engine, as the server does.
+nlohmann::ordered_json FeatureReport(const std::string& repo) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  EngineOptions options;
+  options.model_repo = repo;
+  StatusOr<std::unique_ptr<Engine>> engine = Engine::Create(options);
+  if (!engine.ok()) return out;
+  std::map<Feature, std::string> notes = (*engine)->FeatureNotes();
+  for (const auto& [feature, status] : (*engine)->FeatureStatus()) {
+    nlohmann::ordered_json f = {{"feature", FeatureName(feature)}, {"status", status}};
+    if (notes.count(feature)) f["note"] = notes[feature];
+    out.push_back(f);
+  }
+  return out;
+}
+
 int RunList(const ModelsOptions& opts) {
   auto repo = OpenRepo(opts.repo);
   if (!repo) return kExitFailure;
@@ -128,6 +146,7 @@ int RunList(const ModelsOptions& opts) {
   if (opts.json) {
     nlohmann::ordered_json out = {{"repo", opts.repo}, {"models", nlohmann::ordered_json::array()}};
     for (const ModelEntry& e : entries) out["models"].push_back(EntryJson(e));
+    out["features"] = FeatureReport(opts.repo);
     std::cout << out.dump(2) << "\n";
     return broken ? kExitInputFailed : kExitOk;
   }
@@ -147,6 +166,13 @@ int RunList(const ModelsOptions& opts) {
   for (const ModelEntry& e : entries) {
     if (!e.status.ok()) std::cerr << "error: " << e.status.message() << "\n";
   }
+  std::vector<std::vector<std::string>> features = {{"FEATURE", "STATUS", "NOTE"}};
+  for (const auto& f : FeatureReport(opts.repo)) {
+    features.push_back({f["feature"].get<std::string>(), f["status"].get<std::string>(),
+                        f.value("note", std::string())});
+  }
+  std::cout << "\n";
+  PrintTable(features);
   return broken ? kExitInputFailed : kExitOk;
 }
 

@@ -13,6 +13,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "analyzers/gallery_holder.h"
 #include "api/service.h"
 #include "server/auth.h"
 #include "server/http_server.h"
@@ -50,6 +51,7 @@ int RunServe(ServeOptions o) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);  // reload the operator galleries (docs/galleries.md)
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
@@ -229,7 +231,18 @@ int RunServe(ServeOptions o) {
   });
 
   int sig = 0;
-  sigwait(&signals, &sig);
+  for (;;) {
+    sigwait(&signals, &sig);
+    if (sig != SIGHUP) break;
+    // Requests in flight keep the gallery they started with; a failed reload keeps the old one.
+    Status reloaded = gallery::ReloadAllGalleries();
+    if (reloaded.ok()) {
+      spdlog::info("SIGHUP: galleries reloaded");
+    } else {
+      spdlog::error("SIGHUP: gallery reload failed, keeping the previous index: {}",
+                    reloaded.message());
+    }
+  }
   spdlog::info("shutting down ({})", sig == SIGINT ? "SIGINT" : "SIGTERM");
   (*server)->StopAccepting();
   pool.Shutdown();  // answers the analyses already admitted

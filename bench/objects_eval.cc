@@ -1,0 +1,182 @@
+// Object detection accuracy on a YOLO-format labelled set (shared/testdata/coco-dev).
+//
+//   objects_eval [--data DIR] [--models DIR] [--no-flip] [--tiles]
+//
+// Runs the objects pipeline exactly as `analyze` does (decode at >= 512 px, CenterNet, class-wise
+// NMS) on DIR/images/*.jpg against DIR/labels/<id>.txt ("class cx cy w h", normalised), and
+// prints, per score threshold: AP50 over the boxes returned at that threshold (VOC-style
+// all-point interpolation, mean over the classes present in the labels), the precision of the
+// returned boxes (a box is correct when it matches an unmatched label box of its class with
+// IoU >= 0.5, greedily by score) and their recall. The row "default" is kObjectThreshold.
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "analyzers/nms.h"
+#include "analyzers/objects_analyzer.h"
+#include "analyzers/vision.h"
+#include "core/image.h"
+#include "runtime/model_repository.h"
+
+namespace fs = std::filesystem;
+using namespace ocular;
+
+namespace {
+
+struct Box {
+  int cls;
+  double x1, y1, x2, y2;
+};
+
+struct ImageResult {
+  std::vector<Box> truth;
+  std::vector<Detection> dets;
+};
+
+std::vector<char> ReadFile(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::vector<char>(std::istreambuf_iterator<char>(in), {});
+}
+
+double IoU(const Box& a, const Detection& d) {
+  ScoredBox x{a.x1, a.y1, a.x2, a.y2, 0, 0}, y{d.x1, d.y1, d.x2, d.y2, 0, 0};
+  return BoxIoU(x, y);
+}
+
+struct Scored {
+  double score;
+  bool tp;
+};
+
+// Matches detections >= thr to truth per image and class; returns per-class lists.
+void Match(const std::vector<ImageResult>& images, double thr, std::map<int, std::vector<Scored>>& by_cls,
+           std::map<int, int>& npos) {
+  for (const ImageResult& im : images) {
+    for (const Box& b : im.truth) ++npos[b.cls];
+    std::vector<bool> used(im.truth.size(), false);
+    std::vector<const Detection*> ds;
+    for (const Detection& d : im.dets) {
+      if (d.score >= thr) ds.push_back(&d);
+    }
+    std::stable_sort(ds.begin(), ds.end(),
+                     [](const Detection* a, const Detection* b) { return a->score > b->score; });
+    for (const Detection* d : ds) {
+      double best = 0.5;
+      int bi = -1;
+      for (std::size_t i = 0; i < im.truth.size(); ++i) {
+        if (used[i] || im.truth[i].cls != d->cls) continue;
+        double iou = IoU(im.truth[i], *d);
+        if (iou >= best) best = iou, bi = int(i);
+      }
+      if (bi >= 0) used[std::size_t(bi)] = true;
+      by_cls[d->cls].push_back({d->score, bi >= 0});
+    }
+  }
+}
+
+double AveragePrecision(std::vector<Scored> s, int npos) {
+  if (npos == 0) return 0;
+  std::stable_sort(s.begin(), s.end(), [](const Scored& a, const Scored& b) { return a.score > b.score; });
+  std::vector<double> prec, rec;
+  int tp = 0, fp = 0;
+  for (const Scored& x : s) {
+    x.tp ? ++tp : ++fp;
+    prec.push_back(double(tp) / (tp + fp));
+    rec.push_back(double(tp) / npos);
+  }
+  for (int i = int(prec.size()) - 2; i >= 0; --i) prec[i] = std::max(prec[i], prec[i + 1]);
+  double ap = 0, last_r = 0;
+  for (std::size_t i = 0; i < prec.size(); ++i) {
+    ap += (rec[i] - last_r) * prec[i];
+    last_r = rec[i];
+  }
+  return ap;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string data = "/work/shared/testdata/coco-dev", models = "models";
+  for (int i = 1; i + 1 < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--data") data = argv[i + 1];
+    if (a == "--models") models = argv[i + 1];
+  }
+  auto repo = runtime::ModelRepository::Open(models);
+  if (!repo.ok()) {
+    std::fprintf(stderr, "%s\n", repo.status().message().c_str());
+    return 1;
+  }
+  ObjectDetectorOptions dopt;
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--no-flip") dopt.flip = false;
+    if (std::string(argv[i]) == "--tiles") dopt.tiles = true;
+  }
+  auto detector = ObjectDetector::Create(repo->get(), dopt);
+  if (!detector.ok()) {
+    std::fprintf(stderr, "%s\n", detector.status().message().c_str());
+    return 1;
+  }
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(fs::path(data) / "images")) files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  std::vector<ImageResult> images;
+  for (const fs::path& f : files) {
+    std::vector<char> bytes = ReadFile(f);
+    std::span<const std::uint8_t> span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
+    DecodeOptions opt;
+    opt.min_long_side = 512;
+    auto img = IngestImage(span, ApiVersion::kV40, opt);
+    if (!img.ok()) {
+      std::fprintf(stderr, "%s: %s\n", f.filename().c_str(), img.status().message().c_str());
+      continue;
+    }
+    ImageResult r;
+    auto dets = (*detector)->Detect(img->bgr, img->info.width, img->info.height);
+    if (!dets.ok()) {
+      std::fprintf(stderr, "%s: %s\n", f.filename().c_str(), dets.status().message().c_str());
+      return 1;
+    }
+    r.dets = *dets;
+    std::ifstream lab(fs::path(data) / "labels" / (f.stem().string() + ".txt"));
+    std::string line;
+    while (std::getline(lab, line)) {
+      std::istringstream ss(line);
+      Box b;
+      double cx, cy, w, h;
+      if (!(ss >> b.cls >> cx >> cy >> w >> h)) continue;
+      const double W = img->info.width, H = img->info.height;
+      b.x1 = (cx - w / 2) * W, b.x2 = (cx + w / 2) * W, b.y1 = (cy - h / 2) * H, b.y2 = (cy + h / 2) * H;
+      r.truth.push_back(b);
+    }
+    images.push_back(std::move(r));
+  }
+  std::printf("threshold\tAP50\tprecision\trecall\treturned\tlabels\n");
+  std::vector<double> thresholds = {ObjectDetector::kDetectionFloor, 0.1, 0.2, 0.25, 0.3, 0.35,
+                                    0.4, 0.45, 0.5, 0.6};
+  for (double thr : thresholds) {
+    std::map<int, std::vector<Scored>> by_cls;
+    std::map<int, int> npos;
+    Match(images, thr, by_cls, npos);
+    double ap = 0;
+    int tp = 0, total = 0, labels = 0;
+    for (const auto& [c, n] : npos) {
+      ap += AveragePrecision(by_cls[c], n);
+      labels += n;
+    }
+    for (const auto& [c, s] : by_cls) {
+      for (const Scored& x : s) tp += x.tp, ++total;
+    }
+    ap /= std::max<std::size_t>(1, npos.size());
+    std::printf("%s%.2f\t%.3f\t%.3f\t%.3f\t%d\t%d\n", thr == kObjectThreshold ? "default " : "", thr,
+                ap, total ? double(tp) / total : 0.0, labels ? double(tp) / labels : 0.0, total,
+                labels);
+  }
+  std::printf("images\t%zu\n", images.size());
+  return 0;
+}

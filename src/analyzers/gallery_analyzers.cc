@@ -1,0 +1,152 @@
+#include "analyzers/gallery_analyzers.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <opencv2/imgproc.hpp>
+
+#include "analyzers/gallery_holder.h"
+
+namespace ocular {
+
+namespace gallery {
+FeatureOptions LandmarkQueryOptions() { return FeatureOptions{1024, 4000}; }
+FeatureOptions BrandQueryOptions() { return FeatureOptions{1600, 8000}; }
+}  // namespace gallery
+
+namespace {
+
+using gallery::GalleryMatch;
+using gallery::GalleryMatcher;
+using gallery::LoadedGallery;
+
+// Runs `matcher` on the request image; quads are returned in original-image pixels.
+StatusOr<std::vector<GalleryMatch>> MatchImage(AnalysisContext& context,
+                                               const GalleryMatcher& matcher,
+                                               const gallery::FeatureOptions& options) {
+  OCULAR_ASSIGN_OR_RETURN(gallery::LocalFeatures features,
+                          gallery::ExtractFeatures(context.image().bgr, options));
+  OCULAR_ASSIGN_OR_RETURN(gallery::QueryIndex query, gallery::QueryIndex::Build(features));
+  OCULAR_ASSIGN_OR_RETURN(std::vector<GalleryMatch> matches, matcher.Match(query));
+  const double sx = features.width > 0 ? double(context.info().width) / features.width : 1.0;
+  const double sy = features.height > 0 ? double(context.info().height) / features.height : 1.0;
+  for (GalleryMatch& m : matches) {
+    for (cv::Point2f& p : m.quad) p = cv::Point2f(float(p.x * sx), float(p.y * sy));
+  }
+  return matches;
+}
+
+Rect ClippedBox(const std::vector<cv::Point2f>& quad, int width, int height) {
+  cv::Rect2f r = cv::boundingRect(quad);
+  const int x0 = std::clamp(static_cast<int>(std::floor(r.x)), 0, width);
+  const int y0 = std::clamp(static_cast<int>(std::floor(r.y)), 0, height);
+  const int x1 = std::clamp(static_cast<int>(std::ceil(r.x + r.width)), 0, width);
+  const int y1 = std::clamp(static_cast<int>(std::ceil(r.y + r.height)), 0, height);
+  return Rect{x0, y0, x1 - x0, y1 - y0};
+}
+
+class GalleryAnalyzerBase : public Analyzer {
+ public:
+  explicit GalleryAnalyzerBase(std::shared_ptr<gallery::GalleryHolder> holder)
+      : holder_(std::move(holder)) {}
+
+ protected:
+  std::shared_ptr<gallery::GalleryHolder> holder_;
+};
+
+class BrandsAnalyzer : public GalleryAnalyzerBase {
+ public:
+  using GalleryAnalyzerBase::GalleryAnalyzerBase;
+  std::string_view name() const override { return "brands"; }
+  std::vector<Feature> features() const override { return {Feature::kBrands}; }
+  int min_long_side() const override { return gallery::BrandQueryOptions().max_side; }
+
+  Status Analyze(AnalysisContext& context, AnalysisResult& result) const override {
+    std::vector<Brand> brands;
+    std::shared_ptr<const LoadedGallery> g = holder_->Get();
+    if (g && g->brands) {
+      OCULAR_ASSIGN_OR_RETURN(std::vector<GalleryMatch> matches,
+                              MatchImage(context, *g->brands, gallery::BrandQueryOptions()));
+      for (const GalleryMatch& m : matches) {
+        Rect box = ClippedBox(m.quad, context.info().width, context.info().height);
+        if (box.w <= 0 || box.h <= 0) continue;
+        brands.push_back(Brand{m.name, m.confidence, box});
+      }
+    }
+    result.brands = std::move(brands);
+    return Status::Ok();
+  }
+};
+
+class LandmarksAnalyzer : public GalleryAnalyzerBase {
+ public:
+  using GalleryAnalyzerBase::GalleryAnalyzerBase;
+  std::string_view name() const override { return "landmarks"; }
+  std::vector<Feature> features() const override { return {Feature::kLandmarks}; }
+  int min_long_side() const override { return gallery::LandmarkQueryOptions().max_side; }
+  // The landmark detail is attached to the categories computed first.
+  std::vector<Feature> runs_after() const override { return {Feature::kCategories}; }
+
+  Status Analyze(AnalysisContext& context, AnalysisResult& result) const override {
+    std::shared_ptr<const LoadedGallery> g = holder_->Get();
+    if (!g || !g->landmarks) return Status::Ok();
+    OCULAR_ASSIGN_OR_RETURN(std::vector<GalleryMatch> matches,
+                            MatchImage(context, *g->landmarks, gallery::LandmarkQueryOptions()));
+    if (matches.empty()) return Status::Ok();
+    if (!result.categories) result.categories.emplace();
+    std::vector<Category>& cats = *result.categories;
+    auto it = std::find_if(cats.begin(), cats.end(), [](const Category& c) {
+      return c.name.starts_with("building_") || c.name.starts_with("outdoor_");
+    });
+    if (it == cats.end()) {
+      cats.push_back(Category{"building_", matches.front().confidence, {}, {}});
+      it = cats.end() - 1;
+    }
+    for (const GalleryMatch& m : matches) it->landmarks.push_back({m.name, m.confidence});
+    return Status::Ok();
+  }
+};
+
+StatusOr<std::shared_ptr<gallery::GalleryHolder>> OpenHolder(const AnalyzerEnv& env) {
+  Status status;
+  std::shared_ptr<gallery::GalleryHolder> holder =
+      gallery::HolderFor(env.options.galleries_dir, &status);
+  if (!status.ok()) {
+    return Unavailable("no gallery index could be loaded from '" + env.options.galleries_dir +
+                       "' (" + status.message() + ")");
+  }
+  return holder;
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<Analyzer>> CreateBrandsAnalyzer(const AnalyzerEnv& env) {
+  OCULAR_ASSIGN_OR_RETURN(auto holder, OpenHolder(env));
+  if (!holder->Get()->brands) {
+    return Unavailable("the gallery '" + env.options.galleries_dir +
+                       "' has no brands (add brands/<Name>/*.svg|png|jpg and run `ocular "
+                       "gallery build`)");
+  }
+  return std::unique_ptr<Analyzer>(std::make_unique<BrandsAnalyzer>(std::move(holder)));
+}
+
+StatusOr<std::unique_ptr<Analyzer>> CreateLandmarksAnalyzer(const AnalyzerEnv& env) {
+  OCULAR_ASSIGN_OR_RETURN(auto holder, OpenHolder(env));
+  if (!holder->Get()->landmarks) {
+    return Unavailable("the gallery '" + env.options.galleries_dir +
+                       "' has no landmarks (add landmarks/<Name>/*.jpg and run `ocular gallery "
+                       "build`)");
+  }
+  return std::unique_ptr<Analyzer>(std::make_unique<LandmarksAnalyzer>(std::move(holder)));
+}
+
+StatusOr<std::unique_ptr<Analyzer>> CreateCelebritiesAnalyzer(const AnalyzerEnv& env) {
+  if (!env.options.enable_celebrities) {
+    return Unavailable("celebrity recognition is disabled (it identifies people; the operator "
+                       "turns it on with --enable-celebrities)");
+  }
+  return Unavailable("celebrity recognition is not available in this build: face alignment and "
+                     "embedding are not wired into the gallery yet");
+}
+
+}  // namespace ocular

@@ -1,0 +1,173 @@
+#include "analyzers/gallery_build.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include <opencv2/imgproc.hpp>
+
+#include "runtime/sha256.h"
+
+namespace ocular::gallery {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool IsGalleryImage(const fs::path& p) {
+  std::string ext = p.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
+  return ext == ".jpg" || ext == ".jpeg" || ext == ".png" || ext == ".svg";
+}
+
+bool IsSvg(const fs::path& p) {
+  std::string ext = p.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
+  return ext == ".svg";
+}
+
+// The files of every <kind>/<Name>/ folder, sorted: (kind, name) -> relative paths.
+std::map<std::pair<GalleryKind, std::string>, std::vector<std::string>> ScanFolders(
+    const fs::path& dir, std::vector<std::string>* warnings) {
+  std::map<std::pair<GalleryKind, std::string>, std::vector<std::string>> out;
+  for (GalleryKind kind : kAllKinds) {
+    const fs::path kind_dir = dir / KindFolder(kind);
+    std::error_code ec;
+    if (!fs::is_directory(kind_dir, ec)) continue;
+    for (const auto& name_dir : fs::directory_iterator(kind_dir, ec)) {
+      if (!name_dir.is_directory()) {
+        if (warnings) warnings->push_back("ignored " + name_dir.path().string() + ": not a folder");
+        continue;
+      }
+      const std::string name = name_dir.path().filename().string();
+      std::vector<std::string> files;
+      for (const auto& f : fs::directory_iterator(name_dir.path(), ec)) {
+        if (!f.is_regular_file()) continue;
+        if (!IsGalleryImage(f.path())) {
+          if (warnings) warnings->push_back("ignored " + f.path().string() + ": not .jpg/.png/.svg");
+          continue;
+        }
+        files.push_back(f.path().lexically_relative(dir).generic_string());
+      }
+      std::sort(files.begin(), files.end());
+      out[{kind, name}] = std::move(files);
+    }
+  }
+  return out;
+}
+
+// The bounding box of the dark pixels of a rendered mark (the mark's own extent).
+cv::Rect2f InkBox(const cv::Mat& gray) {
+  cv::Mat ink = gray < 200;
+  cv::Rect box = cv::boundingRect(ink);
+  return box.area() > 0 ? cv::Rect2f(box) : cv::Rect2f();
+}
+
+}  // namespace
+
+FeatureOptions LandmarkTemplateOptions() { return FeatureOptions{1024, 4000}; }
+FeatureOptions BrandTemplateOptions() { return FeatureOptions{800, 2000}; }
+
+StatusOr<std::vector<LocalFeatures>> TemplatesForImage(GalleryKind kind, const fs::path& file,
+                                                       std::string* skip) {
+  std::vector<LocalFeatures> out;
+  if (kind == GalleryKind::kCelebrities) {
+    *skip = "celebrity enrollment needs the face detector and embedder, which this build does "
+            "not wire into galleries yet";
+    return out;
+  }
+  if (kind == GalleryKind::kLandmarks && IsSvg(file)) {
+    *skip = "landmarks are enrolled from photos, not SVG";
+    return out;
+  }
+  StatusOr<cv::Mat> image = LoadGalleryImage(file);
+  if (!image.ok()) {
+    *skip = image.status().message();
+    return out;
+  }
+  const bool landmark = kind == GalleryKind::kLandmarks;
+  const FeatureOptions options = landmark ? LandmarkTemplateOptions() : BrandTemplateOptions();
+  const int min_points = landmark ? kMinLandmarkKeypoints : kMinBrandKeypoints;
+  std::vector<cv::Mat> variants = {*image};
+  if (IsSvg(file)) variants.push_back(255 - *image);  // light-on-dark print of the same mark
+  for (const cv::Mat& v : variants) {
+    OCULAR_ASSIGN_OR_RETURN(LocalFeatures f,
+                            ExtractFeatures(v, IsSvg(file) ? FeatureOptions{0, 0} : options));
+    if (static_cast<int>(f.points.size()) < min_points) {
+      *skip = "too few keypoints (" + std::to_string(f.points.size()) + " < " +
+              std::to_string(min_points) + "): use a larger or more detailed image";
+      return std::vector<LocalFeatures>{};
+    }
+    if (IsSvg(file)) f.outline = InkBox(*image);
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+StatusOr<GalleryIndex> BuildIndex(const fs::path& dir, BuildReport* report) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return NotFound("no gallery folder at " + dir.string());
+  GalleryIndex index;
+  for (auto& [key, files] : ScanFolders(dir, &report->warnings)) {
+    GalleryEntry entry;
+    entry.kind = key.first;
+    entry.name = key.second;
+    for (const std::string& rel : files) {
+      ++report->images;
+      GallerySource source;
+      source.path = rel;
+      StatusOr<std::string> sha = runtime::Sha256File(dir / rel);
+      source.sha256 = sha.ok() ? *sha : "";
+      std::string skip;
+      StatusOr<std::vector<LocalFeatures>> templates = TemplatesForImage(entry.kind, dir / rel, &skip);
+      if (!templates.ok()) skip = templates.status().message();
+      if (skip.empty() && templates.ok() && !templates->empty()) {
+        source.enrolled = true;
+        for (LocalFeatures& f : *templates) {
+          entry.templates.push_back(
+              {static_cast<int>(entry.sources.size()), std::move(f), {}});
+          ++report->templates;
+        }
+        ++report->enrolled;
+      } else {
+        source.note = skip.empty() ? "no template" : skip;
+        report->warnings.push_back("skipped " + rel + ": " + source.note);
+      }
+      entry.sources.push_back(std::move(source));
+    }
+    if (entry.templates.empty()) {
+      report->warnings.push_back(std::string(KindFolder(entry.kind)) + "/" + entry.name +
+                                 ": no usable image, the name will not be recognised");
+    }
+    ++report->names;
+    index.entries.push_back(std::move(entry));
+  }
+  return index;
+}
+
+std::vector<std::string> VerifyIndex(const GalleryIndex& index, const fs::path& dir) {
+  std::vector<std::string> problems;
+  std::map<std::string, const GallerySource*> indexed;
+  for (const GalleryEntry& e : index.entries) {
+    for (const GallerySource& s : e.sources) indexed[s.path] = &s;
+  }
+  std::set<std::string> on_disk;
+  for (const auto& [key, files] : ScanFolders(dir, nullptr)) {
+    for (const std::string& rel : files) {
+      on_disk.insert(rel);
+      auto it = indexed.find(rel);
+      if (it == indexed.end()) {
+        problems.push_back("new (not in the index): " + rel);
+        continue;
+      }
+      StatusOr<std::string> sha = runtime::Sha256File(dir / rel);
+      if (!sha.ok() || *sha != it->second->sha256) problems.push_back("changed since build: " + rel);
+    }
+  }
+  for (const auto& [rel, source] : indexed) {
+    if (!on_disk.count(rel)) problems.push_back("removed (still in the index): " + rel);
+  }
+  return problems;
+}
+
+}  // namespace ocular::gallery

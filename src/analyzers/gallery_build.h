@@ -1,0 +1,54 @@
+// Compiling gallery folders into a GalleryIndex, and checking an index against its folders.
+//
+//   <dir>/brands/<Name>/*.{jpg,jpeg,png,svg}      logos (photos of the mark, or SVG marks)
+//   <dir>/landmarks/<Name>/*.{jpg,jpeg,png}       photos of the place
+//   <dir>/celebrities/<Name>/*.{jpg,jpeg,png}     portraits (needs the face models; see below)
+//
+// An image that yields too few keypoints (or, for celebrities, no face) is skipped with a
+// warning naming the file; it is recorded in the index as skipped so that `verify` can tell
+// "skipped" from "new". Celebrities: this build has no face embedder wired into the gallery, so
+// every celebrity image is skipped with that reason (never enrolled with a made-up template).
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "analyzers/gallery_index.h"
+#include "core/status.h"
+
+namespace ocular::gallery {
+
+// Per-kind feature settings shared by the builder and the matchers.
+// Landmarks: photos at <= 1024 px, the strongest 4000 SIFT points; >= 50 needed to enroll.
+FeatureOptions LandmarkTemplateOptions();
+inline constexpr int kMinLandmarkKeypoints = 50;
+// Brands: photos at <= 800 px (2000 points); SVG marks rendered at 400 px, all points, enrolled
+// twice (dark-on-light and light-on-dark, since a printed mark may have either contrast);
+// >= 15 points needed to enroll.
+FeatureOptions BrandTemplateOptions();
+inline constexpr int kMinBrandKeypoints = 15;
+
+struct BuildReport {
+  std::vector<std::string> warnings;  // one per skipped file or ignored folder entry
+  int names = 0;
+  int images = 0;     // image files seen
+  int enrolled = 0;   // image files that gave templates
+  int templates = 0;
+};
+
+// Builds the index of every kind folder present in `dir` (a missing kind folder is fine).
+// Errors: NotFound when `dir` does not exist.
+StatusOr<GalleryIndex> BuildIndex(const std::filesystem::path& dir, BuildReport* report);
+
+// Compares `index` with the folders: files added, removed or changed since the build.
+// Returns the list of differences (empty = up to date).
+std::vector<std::string> VerifyIndex(const GalleryIndex& index, const std::filesystem::path& dir);
+
+// Templates of one image file for `kind` (exposed for tests and benchmarks). Empty with a
+// reason in *skip when the image is not usable.
+StatusOr<std::vector<LocalFeatures>> TemplatesForImage(GalleryKind kind,
+                                                       const std::filesystem::path& file,
+                                                       std::string* skip);
+
+}  // namespace ocular::gallery

@@ -1,0 +1,73 @@
+// The gallery index: the templates compiled from an operator's gallery folders
+// (`<DIR>/<kind>/<Name>/*.{jpg,jpeg,png,svg}`, kind = brands, celebrities, landmarks) and its
+// versioned binary file format. The index holds templates only (keypoint positions, RootSIFT
+// descriptors, face embeddings) and each source file's name and sha256, never image pixels.
+//
+// File format (little-endian), `<DIR>/.index`:
+//   header : magic "OCGALIDX" (8 bytes) | u32 format version (kIndexFormatVersion)
+//            | u64 payload size | 64 ASCII hex chars: sha256 of the payload
+//   payload: u32 entry count, then per entry:
+//            u8 kind | str name | u32 source count | per source: str path, str sha256, u8 enrolled,
+//            str note | u32 template count | per template: i32 source | i32 width | i32 height
+//            | f32 outline x,y,w,h | u32 n | u32 dim | n x (f32 x, f32 y) | n*dim f32
+//            | u32 embedding size | f32 embedding
+//   str = u32 byte length + bytes. A reader rejects another magic, another version, a size or
+//   checksum mismatch, and any count that runs past the payload.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyzers/gallery_features.h"
+#include "core/status.h"
+
+namespace ocular::gallery {
+
+enum class GalleryKind : std::uint8_t { kBrands = 0, kCelebrities = 1, kLandmarks = 2 };
+inline constexpr GalleryKind kAllKinds[] = {GalleryKind::kBrands, GalleryKind::kCelebrities,
+                                            GalleryKind::kLandmarks};
+// The folder name of a kind: "brands", "celebrities", "landmarks".
+std::string_view KindFolder(GalleryKind kind);
+
+inline constexpr char kIndexFileName[] = ".index";
+inline constexpr std::uint32_t kIndexFormatVersion = 1;
+
+// One reference file of a name, as found at build time.
+struct GallerySource {
+  std::string path;    // relative to the gallery folder, '/'-separated ("landmarks/Taj/1.jpg")
+  std::string sha256;  // of the file's bytes, 64 hex digits
+  bool enrolled = false;  // false: skipped at build (see note)
+  std::string note;       // why it was skipped; empty when enrolled
+};
+
+struct GalleryTemplate {
+  int source = -1;           // index into GalleryEntry::sources
+  LocalFeatures features;    // brands and landmarks
+  std::vector<float> embedding;  // celebrities (L2-normalised); empty otherwise
+};
+
+struct GalleryEntry {
+  GalleryKind kind = GalleryKind::kLandmarks;
+  std::string name;  // the folder name, returned as the recognised name
+  std::vector<GallerySource> sources;
+  std::vector<GalleryTemplate> templates;
+};
+
+struct GalleryIndex {
+  std::vector<GalleryEntry> entries;  // sorted by (kind, name) by the builder
+};
+
+// The format above. Serialize never fails; Parse returns InvalidArgument for a corrupt, truncated
+// or other-version file (the message says which).
+std::string SerializeIndex(const GalleryIndex& index);
+StatusOr<GalleryIndex> ParseIndex(std::string_view bytes);
+
+// Writes atomically (temporary file + rename) / reads `<dir>/.index`.
+// Errors: FailedPrecondition on I/O errors, NotFound when there is no index file.
+Status WriteIndexFile(const GalleryIndex& index, const std::filesystem::path& dir);
+StatusOr<GalleryIndex> ReadIndexFile(const std::filesystem::path& dir);
+
+}  // namespace ocular::gallery

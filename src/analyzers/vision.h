@@ -1,0 +1,139 @@
+// The model-backed evidence every vision feature shares: object detections (CenterNet), face
+// boxes (MediaPipe full-range face detector, "facemesh-detection-full") and NSFW class scores
+// (nsfwjs MobileNetV2). Each model runs at most once per request: the Shared* functions cache
+// their result in the AnalysisContext under a fixed key ("detections", "faces", "nsfw").
+//
+// Boxes are in original-image pixels: the decoded image may be reduced (image().scale()), and
+// the network input may be letterboxed; both are undone here.
+#pragma once
+
+#include <array>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "analyzers/context.h"
+#include "analyzers/nms.h"
+#include "core/geometry.h"
+#include "core/status.h"
+
+namespace ocular {
+
+namespace runtime {
+class ModelRepository;
+struct Model;
+}  // namespace runtime
+
+// One detector box after class-wise NMS, in original-image pixels.
+struct Detection {
+  double x1 = 0, y1 = 0, x2 = 0, y2 = 0;  // continuous, clamped to the image
+  Rect box;                               // the same, as whole pixels
+  double score = 0;
+  int cls = 0;
+  std::string label;  // COCO name ("person", "dog", ...)
+};
+
+struct FaceBox {
+  Rect box;  // original-image pixels
+  double score = 0;
+};
+
+// nsfwjs class probabilities (softmax), in the model's order.
+struct NsfwScores {
+  double drawing = 0, hentai = 0, neutral = 0, porn = 0, sexy = 0;
+};
+
+// The 80 COCO class names in COCO order (the detector's class ids).
+const std::vector<std::string>& CocoLabels();
+
+// CenterNet (model "centernet"): stretch-resize to the 512x512 input, the graph decodes its own
+// heatmap (TopK 100) into [x1, y1, x2, y2, score, class] rows in input pixels; class-wise NMS
+// (IoU: config params "nms_iou", default 0.5) follows here. Every box scoring >= kDetectionFloor is kept so that people results
+// can include low scores; features apply their own thresholds.
+struct ObjectDetectorOptions {
+  // Test-time augmentation: also run the mirrored image and fuse the two passes (a box seen in
+  // both keeps the mean score, a box seen once gets half its score). Default off: measured on
+  // coco-dev it moves along the same precision/recall curve (AP50 0.497 vs 0.499) at twice the
+  // cost (docs/accuracy.md).
+  bool flip = false;
+  // Also run 2x2 overlapping tiles (60% of each side) for small objects. Default off: measured
+  // AP50 0.386 (tile boxes of partial objects add false positives).
+  bool tiles = false;
+};
+
+class ObjectDetector {
+ public:
+  static constexpr double kDetectionFloor = 0.05;
+  // NotFound naming the model when it is not installed; the repository's errors otherwise.
+  static StatusOr<std::shared_ptr<const ObjectDetector>> Create(
+      runtime::ModelRepository* repo, const ObjectDetectorOptions& options = {});
+  StatusOr<std::vector<Detection>> Detect(const cv::Mat& bgr, int orig_width,
+                                          int orig_height) const;
+
+ private:
+  // One network pass over `img` (a region of the decoded image at offset ox, oy), boxes in
+  // decoded-image pixels.
+  StatusOr<std::vector<ScoredBox>> Pass(const cv::Mat& img, double ox, double oy,
+                                               bool flip) const;
+  ObjectDetectorOptions options_;
+  std::shared_ptr<const runtime::Model> model_;
+  std::string output_;
+  std::vector<std::string> labels_;
+  double nms_iou_ = 0.5;
+};
+
+// Full-range BlazeFace ("facemesh-detection-full"): 192x192 input, x/127.5-1, one anchor per
+// cell at stride 4 (48x48 = 2304 anchors); each row is [logit, dx, dy, w, h, 6 keypoints x 2] in
+// input pixels relative to the anchor centre. Sigmoid score >= 0.5, NMS IoU 0.3 (config params
+// "min_score", "nms_iou"). Images >= 2x the input also run 2x2 tiles for small faces.
+class FaceDetector {
+ public:
+  static StatusOr<std::shared_ptr<const FaceDetector>> Create(runtime::ModelRepository* repo);
+  StatusOr<std::vector<FaceBox>> Detect(const cv::Mat& bgr, int orig_width, int orig_height) const;
+
+ private:
+  StatusOr<std::vector<ScoredBox>> Pass(const cv::Mat& img, double ox, double oy) const;
+  std::shared_ptr<const runtime::Model> model_;
+  std::string output_;
+  double min_score_ = 0.5;
+  double nms_iou_ = 0.3;
+};
+
+// nsfwjs MobileNetV2 ("nsfw"): 224x224 RGB /255, five softmax classes
+// Drawing, Hentai, Neutral, Porn, Sexy.
+class NsfwClassifier {
+ public:
+  static StatusOr<std::shared_ptr<const NsfwClassifier>> Create(runtime::ModelRepository* repo);
+  StatusOr<NsfwScores> Classify(const cv::Mat& bgr) const;
+
+ private:
+  std::shared_ptr<const runtime::Model> model_;
+  std::array<int, 5> index_{0, 1, 2, 3, 4};  // model output index of Drawing..Sexy
+};
+
+// The models the vision analyzers use, loaded once per analyzer factory (the repository caches
+// sessions, so several analyzers share one session). Members are null when not installed.
+struct VisionModels {
+  std::shared_ptr<const ObjectDetector> objects;
+  std::shared_ptr<const FaceDetector> faces;
+  std::shared_ptr<const NsfwClassifier> nsfw;
+  Status objects_status, faces_status, nsfw_status;  // why a member is null
+};
+VisionModels LoadVisionModels(runtime::ModelRepository* repo);
+
+// Per-request shared results (cached in the context; an error is cached too).
+StatusOr<std::shared_ptr<const std::vector<Detection>>> SharedDetections(
+    AnalysisContext& context, const ObjectDetector& detector);
+StatusOr<std::shared_ptr<const std::vector<FaceBox>>> SharedFaces(AnalysisContext& context,
+                                                                  const FaceDetector& detector);
+StatusOr<std::shared_ptr<const NsfwScores>> SharedNsfw(AnalysisContext& context,
+                                                       const NsfwClassifier& classifier);
+
+// The model names in the default pack.
+inline constexpr const char* kObjectModel = "centernet";
+inline constexpr const char* kFaceModel = "facemesh-detection-full";
+inline constexpr const char* kNsfwModel = "nsfw";
+
+}  // namespace ocular

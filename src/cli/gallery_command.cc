@@ -1,0 +1,96 @@
+// `ocular gallery build|list|verify [--galleries DIR]`: manages the operator galleries
+// (docs/galleries.md).
+//   build   compiles DIR/<kind>/<Name>/* into DIR/.index (templates only, never images);
+//           each skipped image is a warning on stderr. Exit 0, or 1 when nothing could be built.
+//   list    prints "kind<TAB>name<TAB>templates<TAB>images enrolled/found" per name. Exit 1
+//           without an index.
+//   verify  compares the index with the folders; prints each difference. Exit 0 when up to
+//           date, 3 when the index is stale (rebuild), 1 without a readable index.
+#include <iostream>
+
+#include "analyzers/gallery_build.h"
+#include "analyzers/gallery_index.h"
+#include "cli/command.h"
+#include "cli/gallery_options.h"
+
+namespace ocular::cli {
+
+namespace {
+
+int Build(const std::string& dir) {
+  gallery::BuildReport report;
+  StatusOr<gallery::GalleryIndex> index = gallery::BuildIndex(dir, &report);
+  if (!index.ok()) {
+    std::cerr << "ocular gallery build: " << index.status().message() << "\n";
+    return kExitFailure;
+  }
+  for (const std::string& w : report.warnings) std::cerr << "warning: " << w << "\n";
+  Status written = gallery::WriteIndexFile(*index, dir);
+  if (!written.ok()) {
+    std::cerr << "ocular gallery build: " << written.message() << "\n";
+    return kExitFailure;
+  }
+  std::cout << "built " << dir << "/" << gallery::kIndexFileName << ": " << report.names
+            << " names, " << report.enrolled << "/" << report.images << " images enrolled, "
+            << report.templates << " templates, " << report.warnings.size() << " warnings\n";
+  return kExitOk;
+}
+
+int List(const std::string& dir) {
+  StatusOr<gallery::GalleryIndex> index = gallery::ReadIndexFile(dir);
+  if (!index.ok()) {
+    std::cerr << "ocular gallery list: " << index.status().message() << "\n";
+    return kExitFailure;
+  }
+  for (const gallery::GalleryEntry& e : index->entries) {
+    int enrolled = 0;
+    for (const gallery::GallerySource& s : e.sources) enrolled += s.enrolled ? 1 : 0;
+    std::cout << gallery::KindFolder(e.kind) << "\t" << e.name << "\t" << e.templates.size()
+              << " templates\t" << enrolled << "/" << e.sources.size() << " images\n";
+  }
+  return kExitOk;
+}
+
+int Verify(const std::string& dir) {
+  StatusOr<gallery::GalleryIndex> index = gallery::ReadIndexFile(dir);
+  if (!index.ok()) {
+    std::cerr << "ocular gallery verify: " << index.status().message() << "\n";
+    return kExitFailure;
+  }
+  std::vector<std::string> problems = gallery::VerifyIndex(*index, dir);
+  for (const std::string& p : problems) std::cout << p << "\n";
+  for (const gallery::GalleryEntry& e : index->entries) {
+    for (const gallery::GallerySource& s : e.sources) {
+      if (!s.enrolled) std::cout << "skipped at build: " << s.path << ": " << s.note << "\n";
+    }
+  }
+  if (!problems.empty()) {
+    std::cerr << "ocular gallery verify: the index is out of date (" << problems.size()
+              << " differences): run `ocular gallery build`\n";
+    return kExitInputFailed;
+  }
+  std::cout << "index is up to date\n";
+  return kExitOk;
+}
+
+CommandRegistrar registrar(
+    "gallery", "Build, list and verify the operator galleries (brands, landmarks, celebrities)",
+    [](CLI::App& cmd) -> RunFn {
+      auto dir = std::make_shared<std::string>();
+      CLI::App* build = cmd.add_subcommand("build", "Compile the folders into .index");
+      CLI::App* list = cmd.add_subcommand("list", "Show each name with its template count");
+      CLI::App* verify = cmd.add_subcommand("verify", "Check the index against the folders");
+      cmd.require_subcommand(1);
+      // `gallery build --galleries DIR`: the option belongs to each subcommand.
+      for (CLI::App* sub : {build, list, verify}) AddGalleriesOption(*sub, dir.get());
+      return [=]() {
+        if (build->parsed()) return Build(*dir);
+        if (list->parsed()) return List(*dir);
+        if (verify->parsed()) return Verify(*dir);
+        return kExitUsage;
+      };
+    });
+
+}  // namespace
+
+}  // namespace ocular::cli
