@@ -1,6 +1,7 @@
 #include "analyzers/engine.h"
 
 #include <algorithm>
+#include <chrono>
 #include <functional>
 
 #include "core/version.h"
@@ -52,6 +53,7 @@ constexpr Feature kAllFeatures[] = {
 StatusOr<std::unique_ptr<Engine>> Engine::Create(const EngineOptions& options) {
   std::unique_ptr<Engine> engine(new Engine());
   engine->model_version_ = kModelPackVersion;
+  engine->analyzer_observer_ = options.analyzer_observer;
   AnalyzerEnv env{options, OpenModels(options)};
   for (const AnalyzerRegistration& reg : AllAnalyzers()) {
     StatusOr<std::unique_ptr<Analyzer>> made = reg.create(env);
@@ -155,7 +157,13 @@ StatusOr<AnalysisResult> Engine::Analyze(std::span<const std::uint8_t> bytes,
   result.image = info;
   AnalysisContext context(std::move(image), request);
   for (const Analyzer* a : order) {
-    OCULAR_RETURN_IF_ERROR(a->Analyze(context, result));
+    const auto started = std::chrono::steady_clock::now();
+    Status status = a->Analyze(context, result);
+    if (analyzer_observer_) {
+      analyzer_observer_(a->name(), std::chrono::duration<double>(
+                                        std::chrono::steady_clock::now() - started).count());
+    }
+    OCULAR_RETURN_IF_ERROR(status);
   }
   return result;
 }

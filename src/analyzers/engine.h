@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -40,6 +41,9 @@ struct EngineOptions {
   // Celebrity recognition identifies people: off unless the operator turns it on
   // (--enable-celebrities). Default false.
   bool enable_celebrities = false;
+  // Called after each analyzer ran on a request, with its name and wall time (for metrics).
+  // Must be thread-safe. Default: none.
+  std::function<void(std::string_view analyzer, double seconds)> analyzer_observer;
 };
 
 // What an analyzer factory gets: the model repository (null when none could be opened).
@@ -85,6 +89,7 @@ class Engine {
  private:
   Engine() = default;
   std::string model_version_;
+  std::function<void(std::string_view, double)> analyzer_observer_;
   std::vector<std::unique_ptr<Analyzer>> analyzers_;
   std::map<Feature, const Analyzer*> by_feature_;
   std::map<Feature, Status> unavailable_;

@@ -7,6 +7,7 @@
 // error body for every failure (one error boundary per route).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -29,6 +30,8 @@ struct ServiceOptions {
   int intra_op_threads = 1;
   // The v3.2 asynchronous Read results: memory only, TTL and caps (api/read_operation_store.h).
   ReadOperationStoreOptions read_store;
+  // Called after each analyzer ran, with its name and seconds (metrics). Default: none.
+  std::function<void(std::string_view analyzer, double seconds)> analyzer_observer;
 };
 
 class Service {

@@ -1,5 +1,8 @@
 #include "runtime/session.h"
 
+#include <atomic>
+#include <chrono>
+
 #include <algorithm>
 #include <exception>
 #include <system_error>
@@ -11,6 +14,25 @@
 #include "runtime/ort_env.h"
 
 namespace ocular::runtime {
+
+namespace {
+// Set once at startup (SetInferenceObserver); never freed, so Run may read it without a lock.
+std::atomic<const InferenceObserver*> g_inference_observer{nullptr};
+
+// "model 'centernet' 2026-11-26" -> "centernet"; other labels are used as they are.
+std::string MetricName(const std::string& label) {
+  const std::string prefix = "model '";
+  if (label.rfind(prefix, 0) == 0) {
+    std::size_t end = label.find('\'', prefix.size());
+    if (end != std::string::npos) return label.substr(prefix.size(), end - prefix.size());
+  }
+  return label;
+}
+}  // namespace
+
+void SetInferenceObserver(InferenceObserver observer) {
+  g_inference_observer.store(new InferenceObserver(std::move(observer)));
+}
 namespace {
 
 DataType FromOnnx(ONNXTensorElementDataType t) {
@@ -107,7 +129,7 @@ struct Session::Impl {
 };
 
 Session::Session(std::string label, std::unique_ptr<Impl> impl)
-    : label_(std::move(label)), impl_(std::move(impl)) {}
+    : label_(std::move(label)), metric_name_(MetricName(label_)), impl_(std::move(impl)) {}
 
 Session::~Session() = default;
 
@@ -233,9 +255,14 @@ StatusOr<std::vector<Tensor>> Session::Run(const std::vector<Tensor>& inputs,
     std::vector<const char*> out_names;
     for (const std::string& name : wanted) out_names.push_back(name.c_str());
 
+    const auto started = std::chrono::steady_clock::now();
     std::vector<Ort::Value> results =
         impl_->session.Run(Ort::RunOptions{nullptr}, in_names.data(), in_values.data(),
                            in_values.size(), out_names.data(), out_names.size());
+    if (const InferenceObserver* observer = g_inference_observer.load(); observer && *observer) {
+      (*observer)(metric_name_, std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                                              started).count());
+    }
 
     std::vector<Tensor> outputs;
     outputs.reserve(results.size());

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,6 +33,12 @@ struct SessionOptions {
   // Everything else is fixed: inter_op threads 1 (sequential execution), graph optimisation
   // ORT_ENABLE_ALL, no thread spinning, no profiling, no optimised model written to disk.
 };
+
+// Observes the wall time of every Session::Run (for metrics): the model name (the quoted name of
+// a "model '<name>' <version>" label, else the label) and seconds. Call once at startup, before
+// sessions run; later calls replace it (the old observer is kept alive). Default: none.
+using InferenceObserver = std::function<void(const std::string& model, double seconds)>;
+void SetInferenceObserver(InferenceObserver observer);
 
 class Session {
  public:
@@ -65,6 +72,7 @@ class Session {
   Session(std::string label, std::unique_ptr<Impl> impl);
 
   std::string label_;
+  std::string metric_name_;  // the model name in inference metrics
   std::unique_ptr<Impl> impl_;
   std::vector<TensorInfo> inputs_;
   std::vector<TensorInfo> outputs_;

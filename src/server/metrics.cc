@@ -12,14 +12,57 @@ void Metrics::RecordRequest(std::string_view route, int status, double seconds,
   if (it == routes_.end()) it = routes_.emplace(std::string(route), RouteStats{}).first;
   RouteStats& s = it->second;
   ++s.by_status[status];
-  ++s.count;
-  s.sum += seconds;
+  s.latency.Observe(seconds);
   s.body_bytes += body_bytes;
+}
+
+void Metrics::Histogram::Observe(double seconds) {
+  ++count;
+  sum += seconds;
   for (std::size_t i = 0; i < kBuckets.size(); ++i) {
     if (seconds <= kBuckets[i]) {
-      ++s.buckets[i];
+      ++buckets[i];
       break;
     }
+  }
+}
+
+void Metrics::RecordAnalyzer(std::string_view analyzer, double seconds) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = analyzers_.find(analyzer);
+  if (it == analyzers_.end()) it = analyzers_.emplace(std::string(analyzer), Histogram{}).first;
+  it->second.Observe(seconds);
+}
+
+void Metrics::RecordInference(std::string_view model, double seconds) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = inference_.find(model);
+  if (it == inference_.end()) it = inference_.emplace(std::string(model), Histogram{}).first;
+  it->second.Observe(seconds);
+}
+
+namespace {
+std::string Num(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.6g", v);
+  return buf;
+}
+}  // namespace
+
+void Metrics::RenderHistograms(std::ostream& out, const std::string& name, const char* help,
+                               const char* label, const HistogramFamily& family) {
+  out << "# HELP " << name << " " << help << "\n# TYPE " << name << " histogram\n";
+  for (const auto& [value, h] : family) {
+    const std::string labels = std::string(label) + "=\"" + value + "\"";
+    std::uint64_t cumulative = 0;
+    for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+      cumulative += h.buckets[i];
+      out << name << "_bucket{" << labels << ",le=\"" << Num(kBuckets[i]) << "\"} " << cumulative
+          << "\n";
+    }
+    out << name << "_bucket{" << labels << ",le=\"+Inf\"} " << h.count << "\n";
+    out << name << "_sum{" << labels << "} " << Num(h.sum) << "\n";
+    out << name << "_count{" << labels << "} " << h.count << "\n";
   }
 }
 
@@ -30,11 +73,6 @@ void Metrics::RecordWorkerRejected() {
 
 std::string Metrics::Render(const Gauges& g) const {
   std::ostringstream out;
-  auto num = [](double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof(buf), "%.6g", v);
-    return std::string(buf);
-  };
   std::lock_guard<std::mutex> lock(mu_);
   out << "# HELP ocular_http_requests_total HTTP requests by route template and status.\n"
          "# TYPE ocular_http_requests_total counter\n";
@@ -44,22 +82,10 @@ std::string Metrics::Render(const Gauges& g) const {
           << n << "\n";
     }
   }
-  out << "# HELP ocular_http_request_duration_seconds Request latency (queue wait included).\n"
-         "# TYPE ocular_http_request_duration_seconds histogram\n";
-  for (const auto& [route, s] : routes_) {
-    std::uint64_t cumulative = 0;
-    for (std::size_t i = 0; i < kBuckets.size(); ++i) {
-      cumulative += s.buckets[i];
-      out << "ocular_http_request_duration_seconds_bucket{route=\"" << route << "\",le=\""
-          << num(kBuckets[i]) << "\"} " << cumulative << "\n";
-    }
-    out << "ocular_http_request_duration_seconds_bucket{route=\"" << route << "\",le=\"+Inf\"} "
-        << s.count << "\n";
-    out << "ocular_http_request_duration_seconds_sum{route=\"" << route << "\"} " << num(s.sum)
-        << "\n";
-    out << "ocular_http_request_duration_seconds_count{route=\"" << route << "\"} " << s.count
-        << "\n";
-  }
+  HistogramFamily latency;
+  for (const auto& [route, stats] : routes_) latency.emplace(route, stats.latency);
+  RenderHistograms(out, "ocular_http_request_duration_seconds",
+                   "Request latency (queue wait included).", "route", latency);
   out << "# HELP ocular_http_request_bytes_total Request body bytes received.\n"
          "# TYPE ocular_http_request_bytes_total counter\n";
   for (const auto& [route, s] : routes_) {
@@ -91,6 +117,10 @@ std::string Metrics::Render(const Gauges& g) const {
   for (const auto& [reason, n] : g.connection_errors) {
     out << "ocular_http_connection_errors_total{reason=\"" << reason << "\"} " << n << "\n";
   }
+  RenderHistograms(out, "ocular_analyzer_duration_seconds",
+                   "Time each analyzer (feature) took on a request.", "analyzer", analyzers_);
+  RenderHistograms(out, "ocular_model_inference_seconds",
+                   "ONNX Runtime session run time per model.", "model", inference_);
   out << "# HELP ocular_ready 1 when the analysis service is loaded and serving.\n"
          "# TYPE ocular_ready gauge\nocular_ready "
       << (g.ready ? 1 : 0) << "\n";

@@ -6,11 +6,14 @@
 //   ocular_worker_rejected_total                     counter (queue full -> 429)
 //   ocular_http_connections_active, ocular_http_connections_total, ocular_http_connection_errors_total{reason}
 //   ocular_ready                                     1 once the analysis service is loaded
+//   ocular_analyzer_duration_seconds{analyzer}      histogram per analyzer (feature) run
+//   ocular_model_inference_seconds{model}           histogram per ONNX Runtime session run
 // Labels carry route templates only (never raw paths, ids or query strings): bounded cardinality
 // and nothing from the request leaks into the metrics.
 #pragma once
 
 #include <array>
+#include <ostream>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -33,17 +36,31 @@ class Metrics {
                                                       0.5,   1,    2.5,   5,    10,  30};
   void RecordRequest(std::string_view route, int status, double seconds, std::size_t body_bytes);
   void RecordWorkerRejected();
+  // `analyzer` and `model` are names from the server's own configuration (bounded sets).
+  void RecordAnalyzer(std::string_view analyzer, double seconds);
+  void RecordInference(std::string_view model, double seconds);
   std::string Render(const Gauges& gauges) const;
 
  private:
+  struct Histogram {
+    std::array<std::uint64_t, kBuckets.size()> buckets{};  // non-cumulative
+    std::uint64_t count = 0;
+    double sum = 0;
+    void Observe(double seconds);
+  };
+  using HistogramFamily = std::map<std::string, Histogram, std::less<>>;
   struct RouteStats {
     std::map<int, std::uint64_t> by_status;
-    std::array<std::uint64_t, kBuckets.size()> buckets{};  // non-cumulative
-    std::uint64_t count = 0, body_bytes = 0;
-    double sum = 0;
+    Histogram latency;
+    std::uint64_t body_bytes = 0;
   };
+  static void RenderHistograms(std::ostream& out, const std::string& name, const char* help,
+                               const char* label, const HistogramFamily& family);
+
   mutable std::mutex mu_;
   std::map<std::string, RouteStats, std::less<>> routes_;
+  HistogramFamily analyzers_;
+  HistogramFamily inference_;
   std::uint64_t worker_rejected_ = 0;
 };
 

@@ -15,6 +15,7 @@
 
 #include "analyzers/gallery_holder.h"
 #include "api/service.h"
+#include "runtime/session.h"
 #include "server/auth.h"
 #include "server/http_server.h"
 #include "server/metrics.h"
@@ -211,6 +212,12 @@ int RunServe(ServeOptions o) {
     so.galleries_dir = o.galleries_dir;
     so.enable_celebrities = o.enable_celebrities;
     so.fetcher = MakeUrlFetcher(std::move(fetch));
+    so.analyzer_observer = [&metrics](std::string_view analyzer, double seconds) {
+      metrics.RecordAnalyzer(analyzer, seconds);
+    };
+    runtime::SetInferenceObserver([&metrics](const std::string& model, double seconds) {
+      metrics.RecordInference(model, seconds);
+    });
     const auto t0 = std::chrono::steady_clock::now();
     StatusOr<std::unique_ptr<api::Service>> service = Internal("not created");
     try {
@@ -248,6 +255,7 @@ int RunServe(ServeOptions o) {
   pool.Shutdown();  // answers the analyses already admitted
   (*server)->Stop();
   loader.join();
+  runtime::SetInferenceObserver({});  // `metrics` goes out of scope with this function
   server_ptr = nullptr;
   return load_failed ? 1 : 0;
 }

@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 
-import { ANALYSIS_ROUTES, UUID_RE, devCert, listFiles, png, rawExchange, request, startFixture,
+import { ANALYSIS_ROUTES, MODEL_REPO, UUID_RE, devCert, listFiles, png, rawExchange, request, startFixture,
          startServer, tmpDir } from "./harness.mjs";
 
 const KEY = "test-key-1";
@@ -166,6 +166,22 @@ describe("plain HTTP on loopback", () => {
     assert.match(m.text, /ocular_http_requests_total\{route="other",status="404"\} [1-9]/);
     assert.match(m.text, /route="\/vision\/v3\.2\/read\/analyzeResults\/\{id\}"/);
     assert.ok(!m.text.includes("2f1b6d6c"), "ids never become labels");
+  });
+
+  test("per-analyzer latency and model inference time are in /metrics", async () => {
+    const body = png(200, 160, 7);
+    for (const features of ["Color,ImageType", "Objects"]) {
+      const r = await request(`${srv.url}/vision/v3.2/analyze?visualFeatures=${features}`, {
+        method: "POST", body,
+        headers: { "content-type": "application/octet-stream", "ocp-apim-subscription-key": KEY } });
+      assert.ok(r.status === 200 || r.status === 400, r.text);
+    }
+    const m = await request(`${srv.url}/metrics`);
+    assert.match(m.text, /ocular_analyzer_duration_seconds_count\{analyzer="color"\} [1-9]/);
+    assert.match(m.text, /ocular_analyzer_duration_seconds_count\{analyzer="imageType"\} [1-9]/);
+    if (fs.existsSync(path.join(MODEL_REPO, "centernet"))) {
+      assert.match(m.text, /ocular_model_inference_seconds_count\{model="centernet"\} [1-9]/);
+    }
   });
 });
 
