@@ -8,7 +8,15 @@ import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { after, before, describe, test } from "node:test";
 
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
 import { devCert, png, startFixture, startServer } from "../integration/harness.mjs";
+
+// Real photos with known content (../shared/testdata/images, read-only, present in CI).
+const SHARED = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../shared/testdata/images");
+const photo = (name) => fs.readFileSync(path.join(SHARED, name));
 
 if (!process.env.NODE_EXTRA_CA_CERTS) {
   // Node reads NODE_EXTRA_CA_CERTS at start-up only (npm test and ctest set it).
@@ -100,6 +108,33 @@ describe("4.0 @azure-rest/ai-vision-image-analysis", () => {
       });
     }
   }
+
+  test("expected objects, people and text on known photos", async (t) => {
+    const r = await ia.path("/imageanalysis:analyze").post({
+      contentType: "application/octet-stream", body: photo("street_bus.jpg"),
+      queryParameters: { features: ["objects", "people", "tags"] } });
+    if (isUnexpected(r)) {
+      const why = unavailable(r.body);
+      if (why) return t.skip(why);
+      assert.fail(`${r.status} ${JSON.stringify(r.body)}`);
+    }
+    const names = r.body.objectsResult.values.map((v) => v.tags[0].name);
+    assert.ok(names.includes("bus"), JSON.stringify(names));
+    assert.ok(names.filter((n) => n === "person").length >= 2, JSON.stringify(names));
+    const { width, height } = r.body.metadata;
+    for (const v of r.body.objectsResult.values) {
+      const b = v.boundingBox;
+      assert.ok(b.x >= 0 && b.y >= 0 && b.x + b.w <= width && b.y + b.h <= height, JSON.stringify(b));
+      assert.ok(v.tags[0].confidence >= 0 && v.tags[0].confidence <= 1);
+    }
+    assert.ok(r.body.peopleResult.values.filter((p) => p.confidence > 0.5).length >= 2);
+    const text = await ia.path("/imageanalysis:analyze").post({
+      contentType: "application/octet-stream", body: photo("doc_printed_paragraph.png"),
+      queryParameters: { features: ["read"] } });
+    if (isUnexpected(text)) assert.fail(`${text.status} ${JSON.stringify(text.body)}`);
+    const lines = text.body.readResult.blocks.flatMap((b) => b.lines.map((l) => l.text)).join(" ");
+    assert.match(lines, /Men may seem detestable/);
+  });
 
   test("PascalCase features, aspect ratios and a redirected URL", async (t) => {
     const r = await ia.path("/imageanalysis:analyze").post({ contentType: "application/json",
@@ -250,6 +285,27 @@ describe("v3.2 @azure/cognitiveservices-computervision", () => {
       assert.equal(page.height, H);
     });
   }
+  test("known photos: objects and faces", async (t) => {
+    let r;
+    try {
+      r = await cv.analyzeImageInStream(photo("people_dog_horse.jpg"), { visualFeatures: ["Objects", "Faces", "Color"] });
+    } catch (e) {
+      const why = unavailable(e.body ?? safeParse(e.response?.bodyAsText));
+      if (why) return t.skip(why);
+      throw e;
+    }
+    const names = r.objects.map((o) => o.object);
+    // (The white horse scores below the default threshold: a documented miss in docs/accuracy.md.)
+    for (const want of ["person", "dog"]) assert.ok(names.includes(want), JSON.stringify(names));
+    const dog = r.objects.find((o) => o.object === "dog");
+    assert.ok(dog.parent?.object, "v3.2 objects carry a WordNet parent chain");
+    assert.ok(r.objects.every((o) => o.confidence >= 0 && o.confidence <= 1));
+    const portrait = await cv.analyzeImageInStream(photo("portrait_obama.jpg"), { visualFeatures: ["Faces"] });
+    assert.equal(portrait.faces.length, 1);
+    const f = portrait.faces[0].faceRectangle;
+    assert.ok(f.left >= 0 && f.top >= 0 && f.left + f.width <= portrait.metadata.width);
+  });
+
   test("listModels", async () => {
     const r = await cv.listModels();
     assert.ok(Array.isArray(r.modelsProperty), JSON.stringify(r));  // the SDK renames "models"
