@@ -50,6 +50,7 @@ class Reader {
   }
   bool Floats(float* p, size_t n) {
     if (n > (in_.size() - pos_) / 4) return false;
+    if (n == 0) return true;  // `p` may be null (an empty vector's data())
     std::memcpy(p, in_.data() + pos_, n * 4);
     pos_ += n * 4;
     return true;
