@@ -91,27 +91,23 @@ std::string Metrics::Render(const Gauges& g) const {
   for (const auto& [route, s] : routes_) {
     out << "ocular_http_request_bytes_total{route=\"" << route << "\"} " << s.body_bytes << "\n";
   }
-  out << "# HELP ocular_worker_queue_depth Analysis jobs waiting for a worker.\n"
-         "# TYPE ocular_worker_queue_depth gauge\nocular_worker_queue_depth "
-      << g.queue_depth << "\n";
-  out << "# HELP ocular_worker_queue_capacity Maximum waiting jobs before 429.\n"
-         "# TYPE ocular_worker_queue_capacity gauge\nocular_worker_queue_capacity "
-      << g.queue_capacity << "\n";
-  out << "# HELP ocular_worker_busy Analysis workers running a job.\n"
-         "# TYPE ocular_worker_busy gauge\nocular_worker_busy "
-      << g.workers_busy << "\n";
-  out << "# HELP ocular_worker_threads Analysis worker threads.\n"
-         "# TYPE ocular_worker_threads gauge\nocular_worker_threads "
-      << g.worker_threads << "\n";
-  out << "# HELP ocular_worker_rejected_total Jobs refused because the queue was full (429).\n"
-         "# TYPE ocular_worker_rejected_total counter\nocular_worker_rejected_total "
-      << worker_rejected_ << "\n";
-  out << "# HELP ocular_http_connections_active Open client connections.\n"
-         "# TYPE ocular_http_connections_active gauge\nocular_http_connections_active "
-      << g.connections_active << "\n";
-  out << "# HELP ocular_http_connections_total Accepted client connections.\n"
-         "# TYPE ocular_http_connections_total counter\nocular_http_connections_total "
-      << g.connections_total << "\n";
+  // One-sample gauges and counters: HELP, TYPE and the value.
+  auto scalar = [&out](const char* name, const char* type, const char* help, auto value) {
+    out << "# HELP " << name << " " << help << "\n# TYPE " << name << " " << type << "\n"
+        << name << " " << value << "\n";
+  };
+  scalar("ocular_worker_queue_depth", "gauge", "Analysis jobs waiting for a worker.",
+         g.queue_depth);
+  scalar("ocular_worker_queue_capacity", "gauge", "Maximum waiting jobs before 429.",
+         g.queue_capacity);
+  scalar("ocular_worker_busy", "gauge", "Analysis workers running a job.", g.workers_busy);
+  scalar("ocular_worker_threads", "gauge", "Analysis worker threads.", g.worker_threads);
+  scalar("ocular_worker_rejected_total", "counter",
+         "Jobs refused because the queue was full (429).", worker_rejected_);
+  scalar("ocular_http_connections_active", "gauge", "Open client connections.",
+         g.connections_active);
+  scalar("ocular_http_connections_total", "counter", "Accepted client connections.",
+         g.connections_total);
   out << "# HELP ocular_http_connection_errors_total Connections dropped by the transport.\n"
          "# TYPE ocular_http_connection_errors_total counter\n";
   for (const auto& [reason, n] : g.connection_errors) {
@@ -121,9 +117,8 @@ std::string Metrics::Render(const Gauges& g) const {
                    "Time each analyzer (feature) took on a request.", "analyzer", analyzers_);
   RenderHistograms(out, "ocular_model_inference_seconds",
                    "ONNX Runtime session run time per model.", "model", inference_);
-  out << "# HELP ocular_ready 1 when the analysis service is loaded and serving.\n"
-         "# TYPE ocular_ready gauge\nocular_ready "
-      << (g.ready ? 1 : 0) << "\n";
+  scalar("ocular_ready", "gauge", "1 when the analysis service is loaded and serving.",
+         g.ready ? 1 : 0);
   return out.str();
 }
 
