@@ -1,14 +1,15 @@
 // Object detection accuracy on a YOLO-format labelled set (shared/testdata/coco-dev).
 //
-//   objects_eval [--data DIR] [--models DIR] [--no-flip] [--tiles]
+//   objects_eval [--data DIR] [--models DIR] [--no-ensemble] [--weights WC WN] [--fusion-iou X]
 //
-// Runs the objects pipeline exactly as `analyze` does (decode at >= 512 px, CenterNet, class-wise
-// NMS) on DIR/images/*.jpg against DIR/labels/<id>.txt ("class cx cy w h", normalised), and
+// Runs the objects pipeline exactly as `analyze` does (decode at >= 512 px, CenterNet + NanoDet
+// fused, class-wise NMS; the flags change the ObjectDetectorOptions defaults to compare) on DIR/images/*.jpg against DIR/labels/<id>.txt ("class cx cy w h", normalised), and
 // prints, per score threshold: AP50 over the boxes returned at that threshold (VOC-style
 // all-point interpolation, mean over the classes present in the labels), the precision of the
 // returned boxes (a box is correct when it matches an unmatched label box of its class with
 // IoU >= 0.5, greedily by score) and their recall. The row "default" is kObjectThreshold.
 #include <algorithm>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -19,7 +20,7 @@
 
 #include "analyzers/nms.h"
 #include "analyzers/objects_analyzer.h"
-#include "analyzers/vision.h"
+#include "analyzers/object_detector.h"
 #include "core/image.h"
 #include "runtime/model_repository.h"
 
@@ -114,8 +115,14 @@ int main(int argc, char** argv) {
   }
   ObjectDetectorOptions dopt;
   for (int i = 1; i < argc; ++i) {
-    if (std::string(argv[i]) == "--no-flip") dopt.flip = false;
-    if (std::string(argv[i]) == "--tiles") dopt.tiles = true;
+    const std::string a = argv[i];
+    if (a == "--no-ensemble") dopt.ensemble = false;
+    if (a == "--flip") dopt.flip = true;
+    if (a == "--weights" && i + 2 < argc) {
+      dopt.centernet_weight = std::atof(argv[i + 1]);
+      dopt.nanodet_weight = std::atof(argv[i + 2]);
+    }
+    if (a == "--fusion-iou" && i + 1 < argc) dopt.fusion_iou = std::atof(argv[i + 1]);
   }
   auto detector = ObjectDetector::Create(repo->get(), dopt);
   if (!detector.ok()) {
@@ -157,7 +164,7 @@ int main(int argc, char** argv) {
     images.push_back(std::move(r));
   }
   std::printf("threshold\tAP50\tprecision\trecall\treturned\tlabels\n");
-  std::vector<double> thresholds = {ObjectDetector::kDetectionFloor, 0.1, 0.2, 0.25, 0.3, 0.35,
+  std::vector<double> thresholds = {ObjectDetector::kDetectionFloor, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35,
                                     0.4, 0.45, 0.5, 0.6};
   for (double thr : thresholds) {
     std::map<int, std::vector<Scored>> by_cls;
@@ -176,6 +183,21 @@ int main(int argc, char** argv) {
     std::printf("%s%.2f\t%.3f\t%.3f\t%.3f\t%d\t%d\n", thr == kObjectThreshold ? "default " : "", thr,
                 ap, total ? double(tp) / total : 0.0, labels ? double(tp) / labels : 0.0, total,
                 labels);
+  }
+  if (std::getenv("OBJECTS_EVAL_PER_CLASS")) {
+    const double thr = std::atof(std::getenv("OBJECTS_EVAL_PER_CLASS"));
+    std::map<int, std::vector<Scored>> by_cls;
+    std::map<int, int> npos;
+    Match(images, thr, by_cls, npos);
+    for (const auto& [c, n] : npos) {
+      int tp = 0, fp = 0;
+      for (const Scored& x : by_cls[c]) x.tp ? ++tp : ++fp;
+      std::printf("class\t%s\t%d\t%d\t%d\t%.3f\n", CocoLabels()[std::size_t(c)].c_str(), n, tp, fp,
+                  AveragePrecision(by_cls[c], n));
+    }
+    for (const auto& [c, s] : by_cls) {
+      if (!npos.count(c)) std::printf("class\t%s\t0\t0\t%zu\t-\n", CocoLabels()[std::size_t(c)].c_str(), s.size());
+    }
   }
   std::printf("images\t%zu\n", images.size());
   return 0;

@@ -79,6 +79,12 @@ int main(int argc, char** argv) {
   if (!engine.ok() || !repo.ok()) return std::fprintf(stderr, "cannot open %s\n", models.c_str()), 1;
   auto centernet = (*repo)->Load("centernet");
   auto face = (*repo)->Load("facemesh-detection-full");
+  // The objects pipeline fuses NanoDet with CenterNet when it is installed (object_detector.h).
+  std::shared_ptr<const runtime::Model> nanodet;
+  if (!(*repo)->Versions("nanodet").empty()) {
+    auto n = (*repo)->Load("nanodet");
+    if (n.ok()) nanodet = *n;
+  }
   std::string nsfw_name;
   for (const std::string& n : (*repo)->ModelNames()) {
     if (n.rfind("nsfw", 0) == 0) nsfw_name = n;
@@ -107,6 +113,7 @@ int main(int argc, char** argv) {
       if (!img.ok()) return 1;
       double ort = TimeRun(**centernet, img->bgr, false) + TimeRun(**nsfw, img->bgr, false) +
                    TimeRun(**face, img->bgr, true);
+      if (nanodet) ort += TimeRun(*nanodet, img->bgr, false);
       if (std::max(img->bgr.cols, img->bgr.rows) >= 2 * 192) {
         const int tw = int(img->bgr.cols * 0.6), th = int(img->bgr.rows * 0.6);
         for (int ty = 0; ty < 2; ++ty) {

@@ -32,6 +32,8 @@ const std::vector<SceneRule>& SceneRules() {
       {"indoor", 0.9, {"couch", "bed", "tv", "dining table", "toilet", "sink", "refrigerator",
                        "microwave", "oven", "toaster", "laptop", "keyboard", "mouse", "remote"}},
       {"kitchen", 0.8, {"refrigerator", "microwave", "oven", "toaster", "sink"}},
+      // A couch is living-room furniture; a tv alone is not (bedrooms, offices, shops).
+      {"living room", 0.75, {"couch"}},
       {"sport", 0.8, {"sports ball", "tennis racket", "baseball bat", "baseball glove", "skis",
                       "snowboard", "surfboard", "skateboard", "frisbee"}},
       {"tennis", 0.9, {"tennis racket"}},
@@ -92,8 +94,10 @@ double NoisyOr(const std::vector<double>& scores) {
 }
 
 double CalibratedScore(double raw) {
-  static const double kX[] = {0.0, 0.05, 0.10, 0.20, 0.30, 0.35, 0.40, 0.45, 0.60, 1.0};
-  static const double kY[] = {0.0, 0.09, 0.17, 0.46, 0.69, 0.79, 0.87, 0.94, 0.99, 1.0};
+  static const double kX[] = {0.0,  0.05, 0.10, 0.15, 0.20,  0.25, 0.30,
+                              0.35, 0.40, 0.45, 0.50, 0.60,  1.0};
+  static const double kY[] = {0.0,  0.07, 0.20, 0.37, 0.52,  0.64, 0.76,
+                              0.84, 0.91, 0.95, 0.975, 0.99, 1.0};
   raw = std::clamp(raw, 0.0, 1.0);
   for (std::size_t i = 1; i < std::size(kX); ++i) {
     if (raw <= kX[i]) {
@@ -157,9 +161,10 @@ std::vector<Tag> ComputeTags(const Evidence& e) {
   std::map<std::string, std::vector<double>> support;
   std::map<std::string, double> label_conf;
   {
-    std::map<std::string, std::vector<double>> inst;
-    for (const Detection& d : Confident(e)) inst[d.label].push_back(CalibratedScore(d.score));
-    for (auto& [label, scores] : inst) label_conf[label] = NoisyOr(scores);
+    for (const Detection& d : Confident(e)) {
+      double& best = label_conf[d.label];
+      best = std::max(best, CalibratedScore(d.score));
+    }
   }
   const auto& chains = WordNetParentChains();
   for (const auto& [label, conf] : label_conf) {

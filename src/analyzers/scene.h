@@ -3,9 +3,11 @@
 //
 // Confidence combination (documented in docs/accuracy.md): independent pieces of evidence for
 // one tag are combined with a noisy-OR, conf = 1 - prod(1 - s_i), where s_i are the supporting
-// scores (object instances as CalibratedScore, child labels for a WordNet parent, trigger objects
-// for a scene word times the rule's weight, face scores, the NSFW Drawing probability, the
-// low-chroma pixel share, the mean OCR word confidence). A tag is returned when
+// scores (an object label's best instance as CalibratedScore, child labels for a WordNet parent,
+// trigger objects for a scene word times the rule's weight, face scores, the NSFW Drawing
+// probability, the low-chroma pixel share, the mean OCR word confidence). Several instances of
+// one label are not independent evidence (one detector error repeats across a picture: four
+// "birds" on a line drawing), so a label takes its best instance, not their noisy-OR. A tag is returned when
 // conf >= kTagThreshold.
 #pragma once
 
@@ -31,7 +33,7 @@ struct Evidence {
 };
 
 // Object score a detection needs to count as evidence for tags/captions/categories.
-inline constexpr double kEvidenceThreshold = 0.35;  // == kObjectThreshold
+inline constexpr double kEvidenceThreshold = 0.30;  // == kObjectThreshold
 // Tags are returned from this combined confidence up.
 inline constexpr double kTagThreshold = 0.50;
 // "drawing" needs the NSFW model's Drawing probability at or above this (photos of flat
@@ -64,10 +66,10 @@ inline constexpr double kSkyShare = 0.30;
 // 1 - prod(1 - s).
 double NoisyOr(const std::vector<double>& scores);
 
-// The detector's raw score mapped to the measured precision of boxes scoring at least that much
-// on coco-dev (bench/objects_eval, docs/accuracy.md): piecewise linear through
-// (0.05, 0.09) (0.10, 0.17) (0.20, 0.46) (0.30, 0.69) (0.35, 0.79) (0.40, 0.87) (0.45, 0.94)
-// (0.60, 0.99) (1, 1). Tags, captions and categories use this as the evidence of an object.
+// The detector's fused score mapped to the measured precision of boxes scoring at least that
+// much on coco-dev (bench/objects_eval, docs/accuracy.md): piecewise linear through
+// (0.05, 0.07) (0.10, 0.20) (0.15, 0.37) (0.20, 0.52) (0.25, 0.64) (0.30, 0.76) (0.35, 0.84)
+// (0.40, 0.91) (0.45, 0.95) (0.50, 0.975) (0.60, 0.99) (1, 1). Tags, captions and categories use this as the evidence of an object.
 double CalibratedScore(double raw);
 
 }  // namespace ocular

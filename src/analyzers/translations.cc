@@ -136,6 +136,7 @@ constexpr Row kRows[] = {
     {"street", "calle", "通り", "rua", "街道"},
     {"indoor", "interior", "屋内", "interior", "室内"},
     {"kitchen", "cocina", "台所", "cozinha", "厨房"},
+    {"living room", "sala de estar", "リビングルーム", "sala de estar", "客厅"},
     {"sport", "deporte", "スポーツ", "esporte", "运动"},
     {"tennis", "tenis", "テニス", "tênis", "网球"},
     {"baseball", "béisbol", "野球", "beisebol", "棒球"},

@@ -1,4 +1,4 @@
-// The model-backed evidence every vision feature shares: object detections (CenterNet), face
+// The model-backed evidence every vision feature shares: object detections (object_detector.h), face
 // boxes (MediaPipe full-range face detector, "facemesh-detection-full") and NSFW class scores
 // (nsfwjs MobileNetV2). Each model runs at most once per request: the Shared* functions cache
 // their result in the AnalysisContext under a fixed key ("detections", "faces", "nsfw").
@@ -16,6 +16,7 @@
 
 #include "analyzers/context.h"
 #include "analyzers/nms.h"
+#include "analyzers/object_detector.h"
 #include "core/geometry.h"
 #include "core/status.h"
 
@@ -26,15 +27,6 @@ class ModelRepository;
 struct Model;
 }  // namespace runtime
 
-// One detector box after class-wise NMS, in original-image pixels.
-struct Detection {
-  double x1 = 0, y1 = 0, x2 = 0, y2 = 0;  // continuous, clamped to the image
-  Rect box;                               // the same, as whole pixels
-  double score = 0;
-  int cls = 0;
-  std::string label;  // COCO name ("person", "dog", ...)
-};
-
 struct FaceBox {
   Rect box;  // original-image pixels
   double score = 0;
@@ -43,45 +35,6 @@ struct FaceBox {
 // nsfwjs class probabilities (softmax), in the model's order.
 struct NsfwScores {
   double drawing = 0, hentai = 0, neutral = 0, porn = 0, sexy = 0;
-};
-
-// The 80 COCO class names in COCO order (the detector's class ids).
-const std::vector<std::string>& CocoLabels();
-
-// CenterNet (model "centernet"): stretch-resize to the 512x512 input, the graph decodes its own
-// heatmap (TopK 100) into [x1, y1, x2, y2, score, class] rows in input pixels; class-wise NMS
-// (IoU: config params "nms_iou", default 0.5) follows here. Every box scoring >= kDetectionFloor is kept so that people results
-// can include low scores; features apply their own thresholds.
-struct ObjectDetectorOptions {
-  // Test-time augmentation: also run the mirrored image and fuse the two passes (a box seen in
-  // both keeps the mean score, a box seen once gets half its score). Default off: measured on
-  // coco-dev it moves along the same precision/recall curve (AP50 0.497 vs 0.499) at twice the
-  // cost (docs/accuracy.md).
-  bool flip = false;
-  // Also run 2x2 overlapping tiles (60% of each side) for small objects. Default off: measured
-  // AP50 0.386 (tile boxes of partial objects add false positives).
-  bool tiles = false;
-};
-
-class ObjectDetector {
- public:
-  static constexpr double kDetectionFloor = 0.05;
-  // NotFound naming the model when it is not installed; the repository's errors otherwise.
-  static StatusOr<std::shared_ptr<const ObjectDetector>> Create(
-      runtime::ModelRepository* repo, const ObjectDetectorOptions& options = {});
-  StatusOr<std::vector<Detection>> Detect(const cv::Mat& bgr, int orig_width,
-                                          int orig_height) const;
-
- private:
-  // One network pass over `img` (a region of the decoded image at offset ox, oy), boxes in
-  // decoded-image pixels.
-  StatusOr<std::vector<ScoredBox>> Pass(const cv::Mat& img, double ox, double oy,
-                                               bool flip) const;
-  ObjectDetectorOptions options_;
-  std::shared_ptr<const runtime::Model> model_;
-  std::string output_;
-  std::vector<std::string> labels_;
-  double nms_iou_ = 0.5;
 };
 
 // Full-range BlazeFace ("facemesh-detection-full"): 192x192 input, x/127.5-1, one anchor per
@@ -132,7 +85,6 @@ StatusOr<std::shared_ptr<const NsfwScores>> SharedNsfw(AnalysisContext& context,
                                                        const NsfwClassifier& classifier);
 
 // The model names in the default pack.
-inline constexpr const char* kObjectModel = "centernet";
 inline constexpr const char* kFaceModel = "facemesh-detection-full";
 inline constexpr const char* kNsfwModel = "nsfw";
 
