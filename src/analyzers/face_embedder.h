@@ -39,7 +39,7 @@ struct FaceEmbedderOptions {
   // Pack model name. Default kFaceEmbedderModel.
   std::string model = kFaceEmbedderModel;
   // Crop framing (CanonicalFaceTemplate zoom). Default 1.0, the ArcFace framing: 0.6..0.9 and
-  // mirrored-crop averaging measured no better for faceres (docs/accuracy.md).
+  // mirrored-crop averaging were not clearly better for faceres (docs/accuracy.md).
   double zoom = 1.0;
 };
 
