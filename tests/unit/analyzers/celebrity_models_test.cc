@@ -224,6 +224,10 @@ TEST_F(CelebrityModelsTest, OffUnlessEnabled) {
   EXPECT_EQ(s.inner_code(), "NotSupportedFeature");
   EXPECT_NE(s.message().find("disabled"), std::string::npos) << s.message();
   EXPECT_NE((*engine)->FeatureStatus()[Feature::kCelebrities], "ok");
+  // Enabled with an enrolled gallery: "ok", which makes /vision/v3.2/models list celebrities.
+  auto on = MakeEngine(true);
+  ASSERT_TRUE(on.ok());
+  EXPECT_EQ((*on)->FeatureStatus()[Feature::kCelebrities], "ok");
 }
 
 }  // namespace
