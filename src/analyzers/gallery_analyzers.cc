@@ -12,6 +12,16 @@ namespace ocular {
 namespace gallery {
 FeatureOptions LandmarkQueryOptions() { return FeatureOptions{1024, 4000}; }
 FeatureOptions BrandQueryOptions() { return FeatureOptions{1600, 8000}; }
+
+StatusOr<std::shared_ptr<GalleryHolder>> OpenGalleryHolder(const AnalyzerEnv& env) {
+  Status status;
+  std::shared_ptr<GalleryHolder> holder = HolderFor(env.options.galleries_dir, &status);
+  if (!status.ok()) {
+    return Unavailable("no gallery index could be loaded from '" + env.options.galleries_dir +
+                       "' (" + status.message() + ")");
+  }
+  return holder;
+}
 }  // namespace gallery
 
 namespace {
@@ -107,21 +117,10 @@ class LandmarksAnalyzer : public GalleryAnalyzerBase {
   }
 };
 
-StatusOr<std::shared_ptr<gallery::GalleryHolder>> OpenHolder(const AnalyzerEnv& env) {
-  Status status;
-  std::shared_ptr<gallery::GalleryHolder> holder =
-      gallery::HolderFor(env.options.galleries_dir, &status);
-  if (!status.ok()) {
-    return Unavailable("no gallery index could be loaded from '" + env.options.galleries_dir +
-                       "' (" + status.message() + ")");
-  }
-  return holder;
-}
-
 }  // namespace
 
 StatusOr<std::unique_ptr<Analyzer>> CreateBrandsAnalyzer(const AnalyzerEnv& env) {
-  OCULAR_ASSIGN_OR_RETURN(auto holder, OpenHolder(env));
+  OCULAR_ASSIGN_OR_RETURN(auto holder, gallery::OpenGalleryHolder(env));
   if (!holder->Get()->brands) {
     return Unavailable("the gallery '" + env.options.galleries_dir +
                        "' has no brands (add brands/<Name>/*.svg|png|jpg and run `ocular "
@@ -131,22 +130,13 @@ StatusOr<std::unique_ptr<Analyzer>> CreateBrandsAnalyzer(const AnalyzerEnv& env)
 }
 
 StatusOr<std::unique_ptr<Analyzer>> CreateLandmarksAnalyzer(const AnalyzerEnv& env) {
-  OCULAR_ASSIGN_OR_RETURN(auto holder, OpenHolder(env));
+  OCULAR_ASSIGN_OR_RETURN(auto holder, gallery::OpenGalleryHolder(env));
   if (!holder->Get()->landmarks) {
     return Unavailable("the gallery '" + env.options.galleries_dir +
                        "' has no landmarks (add landmarks/<Name>/*.jpg and run `ocular gallery "
                        "build`)");
   }
   return std::unique_ptr<Analyzer>(std::make_unique<LandmarksAnalyzer>(std::move(holder)));
-}
-
-StatusOr<std::unique_ptr<Analyzer>> CreateCelebritiesAnalyzer(const AnalyzerEnv& env) {
-  if (!env.options.enable_celebrities) {
-    return Unavailable("celebrity recognition is disabled (it identifies people; the operator "
-                       "turns it on with --enable-celebrities)");
-  }
-  return Unavailable("celebrity recognition is not available in this build: face alignment and "
-                     "embedding are not wired into the gallery yet");
 }
 
 }  // namespace ocular

@@ -6,13 +6,16 @@
 // reload (gallery::ReloadAllGalleries) changes what the next requests see.
 //
 // Availability: brands/landmarks are available when the index loaded at start has at least one
-// template of that kind (otherwise the engine reports why). Celebrities are unavailable in this
-// build (the reason names what is missing); nothing is ever made up.
+// template of that kind (otherwise the engine reports why). Celebrities additionally need
+// EngineOptions::enable_celebrities and the face models (celebrities_analyzer.cc); nothing is
+// ever made up.
 //
 // Output: brands -> result.brands {name, confidence, rectangle in original pixels}. Landmarks ->
 // a `detail.landmarks` list on the first building_/outdoor_ category of result.categories; when
 // the categories have none, a "building_" category is added whose score is the best landmark's
-// confidence (the geometric evidence that a building is in view).
+// confidence (the geometric evidence that a building is in view). Celebrities -> a
+// `detail.celebrities` list {name, confidence, faceRectangle} on the first people_ category, or
+// on an added "people_" category scored with the best celebrity's confidence.
 #pragma once
 
 #include <memory>
@@ -25,9 +28,14 @@ namespace ocular {
 
 StatusOr<std::unique_ptr<Analyzer>> CreateBrandsAnalyzer(const AnalyzerEnv& env);
 StatusOr<std::unique_ptr<Analyzer>> CreateLandmarksAnalyzer(const AnalyzerEnv& env);
+// Defined in celebrities_analyzer.cc.
 StatusOr<std::unique_ptr<Analyzer>> CreateCelebritiesAnalyzer(const AnalyzerEnv& env);
 
 namespace gallery {
+class GalleryHolder;
+// The process-wide holder of env.options.galleries_dir; Unavailable naming the folder when no
+// index could be loaded from it.
+StatusOr<std::shared_ptr<GalleryHolder>> OpenGalleryHolder(const AnalyzerEnv& env);
 // Query-side feature settings: landmarks <= 1024 px, 4000 points; brands <= 1600 px, 8000
 // points (logos are often a small part of the photo).
 FeatureOptions LandmarkQueryOptions();

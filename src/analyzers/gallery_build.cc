@@ -63,6 +63,33 @@ cv::Rect2f InkBox(const cv::Mat& gray) {
   return box.area() > 0 ? cv::Rect2f(box) : cv::Rect2f();
 }
 
+constexpr char kNoFaceModels[] =
+    "celebrity enrollment needs the face models (facemesh-detection-full and mobilefacenet), "
+    "which are not loaded: install the model pack (scripts/setup.sh) and pass --repo";
+
+// The celebrity template of one portrait, through options.enroll_face.
+std::vector<GalleryTemplate> CelebrityTemplates(const BuildOptions& options, const fs::path& file,
+                                                int source, std::string* skip) {
+  if (!options.enroll_face) {
+    *skip = kNoFaceModels;
+    return {};
+  }
+  if (IsSvg(file)) {
+    *skip = "celebrities are enrolled from photos, not SVG";
+    return {};
+  }
+  StatusOr<std::vector<float>> e = options.enroll_face(file, skip);
+  if (!e.ok()) {
+    *skip = e.status().message();
+    return {};
+  }
+  if (e->empty()) {
+    if (skip->empty()) *skip = "no usable face";
+    return {};
+  }
+  return {GalleryTemplate{source, {}, std::move(*e)}};
+}
+
 }  // namespace
 
 FeatureOptions LandmarkTemplateOptions() { return FeatureOptions{1024, 4000}; }
@@ -72,8 +99,7 @@ StatusOr<std::vector<LocalFeatures>> TemplatesForImage(GalleryKind kind, const f
                                                        std::string* skip) {
   std::vector<LocalFeatures> out;
   if (kind == GalleryKind::kCelebrities) {
-    *skip = "celebrity enrollment needs the face detector and embedder, which this build does "
-            "not wire into galleries yet";
+    *skip = kNoFaceModels;
     return out;
   }
   if (kind == GalleryKind::kLandmarks && IsSvg(file)) {
@@ -105,6 +131,11 @@ StatusOr<std::vector<LocalFeatures>> TemplatesForImage(GalleryKind kind, const f
 }
 
 StatusOr<GalleryIndex> BuildIndex(const fs::path& dir, BuildReport* report) {
+  return BuildIndex(dir, BuildOptions{}, report);
+}
+
+StatusOr<GalleryIndex> BuildIndex(const fs::path& dir, const BuildOptions& options,
+                                  BuildReport* report) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return NotFound("no gallery folder at " + dir.string());
   GalleryIndex index;
@@ -119,13 +150,22 @@ StatusOr<GalleryIndex> BuildIndex(const fs::path& dir, BuildReport* report) {
       StatusOr<std::string> sha = runtime::Sha256File(dir / rel);
       source.sha256 = sha.ok() ? *sha : "";
       std::string skip;
-      StatusOr<std::vector<LocalFeatures>> templates = TemplatesForImage(entry.kind, dir / rel, &skip);
-      if (!templates.ok()) skip = templates.status().message();
-      if (skip.empty() && templates.ok() && !templates->empty()) {
+      const int source_index = static_cast<int>(entry.sources.size());
+      std::vector<GalleryTemplate> made;
+      if (entry.kind == GalleryKind::kCelebrities) {
+        made = CelebrityTemplates(options, dir / rel, source_index, &skip);
+      } else {
+        StatusOr<std::vector<LocalFeatures>> templates =
+            TemplatesForImage(entry.kind, dir / rel, &skip);
+        if (!templates.ok()) skip = templates.status().message();
+        if (templates.ok() && skip.empty()) {
+          for (LocalFeatures& f : *templates) made.push_back({source_index, std::move(f), {}});
+        }
+      }
+      if (skip.empty() && !made.empty()) {
         source.enrolled = true;
-        for (LocalFeatures& f : *templates) {
-          entry.templates.push_back(
-              {static_cast<int>(entry.sources.size()), std::move(f), {}});
+        for (GalleryTemplate& t : made) {
+          entry.templates.push_back(std::move(t));
           ++report->templates;
         }
         ++report->enrolled;

@@ -4,13 +4,15 @@
 //   <dir>/landmarks/<Name>/*.{jpg,jpeg,png}       photos of the place
 //   <dir>/celebrities/<Name>/*.{jpg,jpeg,png}     portraits (needs the face models; see below)
 //
-// An image that yields too few keypoints (or, for celebrities, no face) is skipped with a
+// An image that yields too few keypoints (or, for celebrities, no usable face) is skipped with a
 // warning naming the file; it is recorded in the index as skipped so that `verify` can tell
-// "skipped" from "new". Celebrities: this build has no face embedder wired into the gallery, so
-// every celebrity image is skipped with that reason (never enrolled with a made-up template).
+// "skipped" from "new". Celebrities are enrolled through BuildOptions::enroll_face (the caller
+// wires the face models: celebrity_faces.h EnrollPortraitFile); without it every celebrity
+// image is skipped with that reason (never enrolled with a made-up template).
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -37,16 +39,31 @@ struct BuildReport {
   int templates = 0;
 };
 
+// Celebrity enrollment of one portrait file: its L2-normalised face embedding, or an empty
+// vector with the reason in *skip (no usable face). A returned error skips the file too.
+using FaceEnrollFn = std::function<StatusOr<std::vector<float>>(const std::filesystem::path& file,
+                                                                std::string* skip)>;
+
+struct BuildOptions {
+  // Null (default): celebrity images are skipped, with a reason saying the face models are not
+  // loaded.
+  FaceEnrollFn enroll_face;
+};
+
 // Builds the index of every kind folder present in `dir` (a missing kind folder is fine).
 // Errors: NotFound when `dir` does not exist.
+StatusOr<GalleryIndex> BuildIndex(const std::filesystem::path& dir, const BuildOptions& options,
+                                  BuildReport* report);
+// The same with default BuildOptions (no celebrity enrollment).
 StatusOr<GalleryIndex> BuildIndex(const std::filesystem::path& dir, BuildReport* report);
 
 // Compares `index` with the folders: files added, removed or changed since the build.
 // Returns the list of differences (empty = up to date).
 std::vector<std::string> VerifyIndex(const GalleryIndex& index, const std::filesystem::path& dir);
 
-// Templates of one image file for `kind` (exposed for tests and benchmarks). Empty with a
-// reason in *skip when the image is not usable.
+// Local-feature templates of one image file for `kind` (brands, landmarks; exposed for tests
+// and benchmarks). Empty with a reason in *skip when the image is not usable; celebrities are
+// always skipped here (they are enrolled through BuildOptions::enroll_face).
 StatusOr<std::vector<LocalFeatures>> TemplatesForImage(GalleryKind kind,
                                                        const std::filesystem::path& file,
                                                        std::string* skip);

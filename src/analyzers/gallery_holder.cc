@@ -24,7 +24,10 @@ StatusOr<std::shared_ptr<const LoadedGallery>> LoadGallery(const std::filesystem
   OCULAR_ASSIGN_OR_RETURN(std::unique_ptr<GalleryMatcher> landmarks,
                           GalleryMatcher::Create(index, GalleryKind::kLandmarks,
                                                  LandmarkMatcherOptions()));
+  OCULAR_ASSIGN_OR_RETURN(std::unique_ptr<CelebrityMatcher> celebrities,
+                          CelebrityMatcher::Create(index));
   if (brands->templates() > 0) loaded->brands = std::move(brands);
+  if (celebrities->templates() > 0) loaded->celebrities = std::move(celebrities);
   if (landmarks->templates() > 0) loaded->landmarks = std::move(landmarks);
   for (const GalleryEntry& e : index.entries) {
     if (e.kind == GalleryKind::kCelebrities) ++loaded->celebrity_names;

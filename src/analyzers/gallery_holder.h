@@ -14,6 +14,7 @@
 #include <memory>
 #include <mutex>
 
+#include "analyzers/celebrity_matcher.h"
 #include "analyzers/gallery_index.h"
 #include "analyzers/gallery_matcher.h"
 #include "core/status.h"
@@ -24,7 +25,8 @@ struct LoadedGallery {
   // Null when the index has no template of that kind.
   std::shared_ptr<const GalleryMatcher> brands;
   std::shared_ptr<const GalleryMatcher> landmarks;
-  size_t celebrity_names = 0;  // names with a celebrities/ folder (none are enrolled, see build)
+  std::shared_ptr<const CelebrityMatcher> celebrities;
+  size_t celebrity_names = 0;  // names with a celebrities/ folder (enrolled or not)
 };
 
 // Reads `<dir>/.index` and builds the matchers.

@@ -50,8 +50,8 @@ StatusOr<std::shared_ptr<const FaceDetector>> FaceDetector::Create(
   return std::shared_ptr<const FaceDetector>(std::move(d));
 }
 
-StatusOr<std::vector<ScoredBox>> FaceDetector::Pass(const cv::Mat& img, double ox,
-                                                    double oy) const {
+StatusOr<std::vector<FaceDetector::RawFace>> FaceDetector::Pass(const cv::Mat& img, double ox,
+                                                                double oy) const {
   const runtime::InputConfig& in = model_->config.inputs[0];
   runtime::PreprocessOptions po;
   // As the pack's config says: zero-pad to a square at the bottom/right, then resize.
@@ -66,7 +66,7 @@ StatusOr<std::vector<ScoredBox>> FaceDetector::Pass(const cv::Mat& img, double o
   const std::size_t rows = v.size() / 17;
   const int stride = 4;
   const int grid = size / stride;
-  std::vector<ScoredBox> boxes;
+  std::vector<RawFace> faces;
   for (std::size_t i = 0; i < rows && i < static_cast<std::size_t>(grid * grid); ++i) {
     const float* r = &v[i * 17];
     double score = Sigmoid(r[0]);
@@ -75,9 +75,15 @@ StatusOr<std::vector<ScoredBox>> FaceDetector::Pass(const cv::Mat& img, double o
     double cx = ax + r[1], cy = ay + r[2], w = r[3], h = r[4];
     cv::Point2f a = p.transform.ToImage(float(cx - w / 2), float(cy - h / 2));
     cv::Point2f b = p.transform.ToImage(float(cx + w / 2), float(cy + h / 2));
-    boxes.push_back({a.x + ox, a.y + oy, b.x + ox, b.y + oy, score, 0});
+    RawFace f;
+    f.box = {a.x + ox, a.y + oy, b.x + ox, b.y + oy, score, 0};
+    for (int k = 0; k < kFaceKeypoints; ++k) {
+      cv::Point2f q = p.transform.ToImage(float(ax + r[5 + 2 * k]), float(ay + r[6 + 2 * k]));
+      f.keypoints[static_cast<std::size_t>(k)] = cv::Point2f(float(q.x + ox), float(q.y + oy));
+    }
+    faces.push_back(f);
   }
-  return boxes;
+  return faces;
 }
 
 // Tile faces need a higher score: tiles magnify textures (carvings, foliage) into face-like
@@ -86,7 +92,7 @@ constexpr double kTileFaceScore = 0.75;
 
 StatusOr<std::vector<FaceBox>> FaceDetector::Detect(const cv::Mat& bgr, int orig_width,
                                                     int orig_height) const {
-  OCULAR_ASSIGN_OR_RETURN(std::vector<ScoredBox> boxes, Pass(bgr, 0, 0));
+  OCULAR_ASSIGN_OR_RETURN(std::vector<RawFace> faces, Pass(bgr, 0, 0));
   // Small faces: the full-range model sees the whole image at 192 px, so faces under ~20 px
   // there are missed. Images larger than 2x the input also run 2x2 overlapping tiles (60% of
   // each side); a tile box touching an inner tile edge is a cut face and is dropped.
@@ -97,19 +103,26 @@ StatusOr<std::vector<FaceBox>> FaceDetector::Detect(const cv::Mat& bgr, int orig
     for (int ty = 0; ty < 2; ++ty) {
       for (int tx = 0; tx < 2; ++tx) {
         const int x0 = tx ? bgr.cols - tw : 0, y0 = ty ? bgr.rows - th : 0;
-        OCULAR_ASSIGN_OR_RETURN(std::vector<ScoredBox> t,
+        OCULAR_ASSIGN_OR_RETURN(std::vector<RawFace> t,
                                 Pass(bgr(cv::Rect(x0, y0, tw, th)), x0, y0));
         const double m = 0.01 * std::max(tw, th);
-        for (const ScoredBox& s : t) {
+        for (const RawFace& f : t) {
+          const ScoredBox& s = f.box;
           bool cut = (x0 > 0 && s.x1 - x0 < m) || (x0 + tw < bgr.cols && x0 + tw - s.x2 < m) ||
                      (y0 > 0 && s.y1 - y0 < m) || (y0 + th < bgr.rows && y0 + th - s.y2 < m);
-          if (!cut && s.score >= kTileFaceScore) boxes.push_back(s);
+          if (!cut && s.score >= kTileFaceScore) faces.push_back(f);
         }
       }
     }
   }
   const double sx = double(orig_width) / bgr.cols, sy = double(orig_height) / bgr.rows;
-  for (ScoredBox& s : boxes) s.x1 *= sx, s.x2 *= sx, s.y1 *= sy, s.y2 *= sy;
+  std::vector<ScoredBox> boxes;
+  for (RawFace& f : faces) {
+    ScoredBox& s = f.box;
+    s.x1 *= sx, s.x2 *= sx, s.y1 *= sy, s.y2 *= sy;
+    for (cv::Point2f& k : f.keypoints) k = cv::Point2f(float(k.x * sx), float(k.y * sy));
+    boxes.push_back(s);
+  }
   NmsOptions opt;
   opt.iou_threshold = nms_iou_;
   std::vector<FaceBox> out;
@@ -124,7 +137,7 @@ StatusOr<std::vector<FaceBox>> FaceDetector::Detect(const cv::Mat& bgr, int orig
     }
     Rect r = ClampRect(s.x1, s.y1, s.x2, s.y2, orig_width, orig_height);
     if (nested || r.w < 2 || r.h < 2) continue;
-    out.push_back({r, s.score});
+    out.push_back({r, s.score, faces[k].keypoints});
   }
   return out;
 }

@@ -27,9 +27,23 @@ class ModelRepository;
 struct Model;
 }  // namespace runtime
 
+// BlazeFace keypoint order (FaceBox::keypoints).
+enum FaceKeypoint {
+  kRightEye = 0,  // the subject's right eye (image left in a frontal, unmirrored photo)
+  kLeftEye = 1,
+  kNoseTip = 2,
+  kMouth = 3,
+  kRightEar = 4,  // right ear tragion
+  kLeftEar = 5,
+  kFaceKeypoints = 6
+};
+
 struct FaceBox {
   Rect box;  // original-image pixels
   double score = 0;
+  // The detector's 6 keypoints (FaceKeypoint order) in original-image pixels, continuous
+  // (not clamped: an ear may lie outside the image). Used to align the face (face_align.h).
+  std::array<cv::Point2f, kFaceKeypoints> keypoints{};
 };
 
 // nsfwjs class probabilities (softmax), in the model's order.
@@ -41,13 +55,19 @@ struct NsfwScores {
 // cell at stride 4 (48x48 = 2304 anchors); each row is [logit, dx, dy, w, h, 6 keypoints x 2] in
 // input pixels relative to the anchor centre. Sigmoid score >= 0.5, NMS IoU 0.3 (config params
 // "min_score", "nms_iou"). Images >= 2x the input also run 2x2 tiles for small faces.
+// Each FaceBox carries the 6 keypoints of the detection NMS kept.
 class FaceDetector {
  public:
   static StatusOr<std::shared_ptr<const FaceDetector>> Create(runtime::ModelRepository* repo);
   StatusOr<std::vector<FaceBox>> Detect(const cv::Mat& bgr, int orig_width, int orig_height) const;
 
  private:
-  StatusOr<std::vector<ScoredBox>> Pass(const cv::Mat& img, double ox, double oy) const;
+  // One raw detection of Pass: box and keypoints in decoded-image pixels.
+  struct RawFace {
+    ScoredBox box;
+    std::array<cv::Point2f, kFaceKeypoints> keypoints{};
+  };
+  StatusOr<std::vector<RawFace>> Pass(const cv::Mat& img, double ox, double oy) const;
   std::shared_ptr<const runtime::Model> model_;
   std::string output_;
   double min_score_ = 0.5;

@@ -2,24 +2,59 @@
 // (docs/galleries.md).
 //   build   compiles DIR/<kind>/<Name>/* into DIR/.index (templates only, never images);
 //           each skipped image is a warning on stderr. Exit 0, or 1 when nothing could be built.
+//           Celebrities are enrolled with the face models of --repo (loaded only when
+//           DIR/celebrities exists; without them each portrait is skipped with the reason).
 //   list    prints "kind<TAB>name<TAB>templates<TAB>images enrolled/found" per name. Exit 1
 //           without an index.
 //   verify  compares the index with the folders; prints each difference. Exit 0 when up to
 //           date, 3 when the index is stale (rebuild), 1 without a readable index.
+#include <filesystem>
 #include <iostream>
+#include <memory>
 
+#include "analyzers/celebrity_faces.h"
 #include "analyzers/gallery_build.h"
 #include "analyzers/gallery_index.h"
 #include "cli/command.h"
+#include "cli/common_options.h"
 #include "cli/gallery_options.h"
+#include "runtime/model_repository.h"
 
 namespace ocular::cli {
 
 namespace {
 
-int Build(const std::string& dir) {
+// Celebrity enrollment through the face models of `repo`, or a null function (with a warning)
+// when they cannot be loaded: the builder then skips each portrait with its reason.
+gallery::FaceEnrollFn FaceEnroller(const std::string& repo_dir) {
+  StatusOr<std::unique_ptr<runtime::ModelRepository>> repo =
+      runtime::ModelRepository::Open(repo_dir);
+  if (!repo.ok()) {
+    std::cerr << "warning: celebrity enrollment off: " << repo.status().message() << "\n";
+    return nullptr;
+  }
+  std::shared_ptr<runtime::ModelRepository> models(std::move(repo).value());
+  StatusOr<std::shared_ptr<const FaceDetector>> detector = FaceDetector::Create(models.get());
+  StatusOr<std::shared_ptr<const FaceEmbedder>> embedder = FaceEmbedder::Create(models.get());
+  if (!detector.ok() || !embedder.ok()) {
+    std::cerr << "warning: celebrity enrollment off: "
+              << (!detector.ok() ? detector.status() : embedder.status()).message() << "\n";
+    return nullptr;
+  }
+  return [models, d = *detector, e = *embedder](const std::filesystem::path& file,
+                                                 std::string* skip) {
+    return EnrollPortraitFile(*d, *e, file, skip);
+  };
+}
+
+int Build(const std::string& dir, const std::string& repo) {
   gallery::BuildReport report;
-  StatusOr<gallery::GalleryIndex> index = gallery::BuildIndex(dir, &report);
+  gallery::BuildOptions options;
+  std::error_code ec;
+  if (std::filesystem::is_directory(std::filesystem::path(dir) / "celebrities", ec)) {
+    options.enroll_face = FaceEnroller(repo);
+  }
+  StatusOr<gallery::GalleryIndex> index = gallery::BuildIndex(dir, options, &report);
   if (!index.ok()) {
     std::cerr << "ocular gallery build: " << index.status().message() << "\n";
     return kExitFailure;
@@ -77,14 +112,16 @@ CommandRegistrar registrar(
     "gallery", "Build, list and verify the operator galleries (brands, landmarks, celebrities)",
     [](CLI::App& cmd) -> RunFn {
       auto dir = std::make_shared<std::string>();
+      auto repo = std::make_shared<std::string>();
       CLI::App* build = cmd.add_subcommand("build", "Compile the folders into .index");
       CLI::App* list = cmd.add_subcommand("list", "Show each name with its template count");
       CLI::App* verify = cmd.add_subcommand("verify", "Check the index against the folders");
       cmd.require_subcommand(1);
       // `gallery build --galleries DIR`: the option belongs to each subcommand.
       for (CLI::App* sub : {build, list, verify}) AddGalleriesOption(*sub, dir.get());
+      AddModelRepoOption(*build, repo.get());  // face models for celebrity enrollment
       return [=]() {
-        if (build->parsed()) return Build(*dir);
+        if (build->parsed()) return Build(*dir, *repo);
         if (list->parsed()) return List(*dir);
         if (verify->parsed()) return Verify(*dir);
         return kExitUsage;

@@ -2,7 +2,9 @@
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <set>
 #include <sstream>
 #include <string>
@@ -101,6 +103,60 @@ TEST(CliTest, MissingModelIsNamed) {
                  ocular::testing::TestdataDir() + "/street_bus.jpg");
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_NE(r.out.find("NotSupportedFeature"), std::string::npos) << r.out;
+}
+
+TEST(CliTest, CelebritiesFromABuiltGalleryOnlyWhenEnabled) {
+  const std::string models = std::string(OCULAR_SOURCE_DIR) + "/models";
+  if (system(("test -d " + models + "/faceres -a -d " + models + "/facemesh-detection-full")
+                 .c_str()) != 0) {
+    GTEST_SKIP() << "models/ has no faceres/facemesh-detection-full (run scripts/setup.sh)";
+  }
+  const std::string images = ocular::testing::TestdataDir();
+  char tmpl[] = "/tmp/ocular-cli-celeb-XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  const std::string g = tmpl;
+  ASSERT_EQ(
+      system(("mkdir -p '" + g + "/celebrities/Barack Obama' '" + g + "/celebrities/Cat' && cp " +
+              images + "/portrait_obama.jpg '" + g + "/celebrities/Barack Obama/' && cp " + images +
+              "/animal_cat.png " + g + "/celebrities/Cat/")
+                 .c_str()),
+      0);
+  // Build: the cat is skipped with a warning on stderr, Obama is enrolled.
+  RunResult built =
+      Ocular("gallery build --galleries " + g + " --repo " + models + " 2>" + g + "/build.err");
+  ASSERT_EQ(built.exit_code, 0) << built.out;
+  EXPECT_NE(built.out.find("1/2 images enrolled"), std::string::npos) << built.out;
+  std::ifstream err(g + "/build.err");
+  std::string warnings((std::istreambuf_iterator<char>(err)), {});
+  EXPECT_NE(warnings.find("warning: skipped celebrities/Cat/animal_cat.png: no face found"),
+            std::string::npos)
+      << warnings;
+
+  const std::string photo = images + "/faces_two_people.jpg";
+  RunResult on =
+      Ocular("analyze --api 3.2 --details Celebrities --enable-celebrities --galleries " + g +
+             " --repo " + models + " " + photo);
+  ASSERT_EQ(on.exit_code, 0) << on.out;
+  nlohmann::json body = nlohmann::json::parse(on.out);
+  int found = 0;
+  for (const auto& c : body["categories"]) {
+    if (!c.contains("detail") || !c["detail"].contains("celebrities")) continue;
+    for (const auto& p : c["detail"]["celebrities"]) {
+      ++found;
+      EXPECT_EQ(p["name"], "Barack Obama");
+      EXPECT_LT(p["faceRectangle"]["left"].get<int>(), body["metadata"]["width"].get<int>() / 2);
+      EXPECT_GT(p["faceRectangle"]["width"].get<int>(), 100);
+    }
+  }
+  EXPECT_EQ(found, 1) << on.out;
+
+  // Off by default: NotSupportedFeature with the reason.
+  RunResult off = Ocular("analyze --api 3.2 --details Celebrities --galleries " + g + " --repo " +
+                         models + " " + photo);
+  EXPECT_EQ(off.exit_code, 3);
+  EXPECT_NE(off.out.find("NotSupportedFeature"), std::string::npos) << off.out;
+  EXPECT_NE(off.out.find("disabled"), std::string::npos) << off.out;
+  EXPECT_EQ(system(("rm -rf " + g).c_str()), 0);
 }
 
 }  // namespace
