@@ -34,6 +34,10 @@ namespace {
 
 // Boxes below this are not decoded at all (half the floor: fusion can only lower a score).
 constexpr double kDecodeFloor = ObjectDetector::kDetectionFloor / 2;
+// NanoDet scores every cell for every class: at most this many of its best candidates go to NMS
+// (as NanoDet's own post-processing does), which bounds the O(n^2) NMS and fusion on busy
+// scenes. CenterNet's graph already returns only its top 100.
+constexpr std::size_t kNanoDetCandidates = 300;
 
 // Class-wise NMS, returning the kept boxes.
 std::vector<ScoredBox> Suppress(const std::vector<ScoredBox>& boxes, double iou) {
@@ -232,6 +236,11 @@ StatusOr<std::vector<ScoredBox>> ObjectDetector::NanoDetPass(const cv::Mat& img)
         }
       }
     }
+  }
+  if (boxes.size() > kNanoDetCandidates) {
+    std::nth_element(boxes.begin(), boxes.begin() + kNanoDetCandidates, boxes.end(),
+                     [](const ScoredBox& a, const ScoredBox& b) { return a.score > b.score; });
+    boxes.resize(kNanoDetCandidates);
   }
   return Suppress(boxes, nanodet_nms_iou_);
 }

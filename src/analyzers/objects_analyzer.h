@@ -21,7 +21,7 @@
 namespace ocular {
 
 // Default object confidence threshold (see the header comment and docs/accuracy.md): 0.30 on the
-// fused score returns boxes 75.9% correct on coco-dev (goal >= 70%) at recall 0.41.
+// fused score returns boxes 75.7% correct on coco-dev (goal >= 70%) at recall 0.41.
 inline constexpr double kObjectThreshold = 0.30;
 
 // The objects a request sees: detections >= threshold, by descending score, with parents.
