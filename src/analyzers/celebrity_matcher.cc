@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <opencv2/core.hpp>
+
 namespace ocular::gallery {
 
 double CelebrityConfidence(double similarity, double threshold) {
@@ -29,24 +31,42 @@ StatusOr<std::unique_ptr<CelebrityMatcher>> CelebrityMatcher::Create(const Galle
         m->names_.push_back(e.name);
         named = true;
       }
-      m->templates_.push_back({static_cast<int>(m->names_.size()) - 1, t.embedding});
+      m->template_names_.push_back(static_cast<int>(m->names_.size()) - 1);
+      m->matrix_.push_back(cv::Mat(1, dim, CV_32F, const_cast<float*>(t.embedding.data())));
     }
   }
   return m;
 }
 
-std::optional<FaceMatch> CelebrityMatcher::Match(const std::vector<float>& embedding) const {
-  if (static_cast<int>(embedding.size()) != dim_ || templates_.empty()) return std::nullopt;
-  double best = -2;
-  int best_name = -1;
-  for (const Template& t : templates_) {
-    double s = 0;
-    for (std::size_t i = 0; i < embedding.size(); ++i) s += double(embedding[i]) * t.embedding[i];
-    if (s > best) best = s, best_name = t.name;
+namespace {
+
+// Dot product with 8 independent float accumulators, which the compiler turns into SIMD code
+// without -ffast-math (a single accumulator would fix the order of the additions).
+float Dot(const float* a, const float* b, int n) {
+  float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  int i = 0;
+  for (; i + 8 <= n; i += 8) {
+    for (int k = 0; k < 8; ++k) acc[k] += a[i + k] * b[i + k];
   }
-  if (best_name < 0 || best < threshold_) return std::nullopt;
-  return FaceMatch{names_[static_cast<std::size_t>(best_name)], best,
-                   CelebrityConfidence(best, threshold_)};
+  float s = 0;
+  for (; i < n; ++i) s += a[i] * b[i];
+  for (float x : acc) s += x;
+  return s;
+}
+
+}  // namespace
+
+std::optional<FaceMatch> CelebrityMatcher::Match(const std::vector<float>& embedding) const {
+  if (static_cast<int>(embedding.size()) != dim_ || matrix_.empty()) return std::nullopt;
+  double best = -2;
+  int best_row = -1;
+  for (int r = 0; r < matrix_.rows; ++r) {
+    const double s = Dot(matrix_.ptr<float>(r), embedding.data(), dim_);
+    if (s > best) best = s, best_row = r;
+  }
+  if (best_row < 0 || best < threshold_) return std::nullopt;
+  const int name = template_names_[static_cast<std::size_t>(best_row)];
+  return FaceMatch{names_[static_cast<std::size_t>(name)], best, CelebrityConfidence(best, threshold_)};
 }
 
 }  // namespace ocular::gallery

@@ -2,7 +2,8 @@
 // (galleries/celebrities/<Name>/*, built by `ocular gallery build`) and the decision rule that
 // names a face.
 //
-// Rule: a query embedding is compared by cosine similarity with every template; the best
+// Rule: a query embedding is compared by cosine similarity with every template (a SIMD scan of
+// one contiguous template matrix; bench/celebrity_bench times it); the best
 // template's name is returned when its similarity is >= the threshold, otherwise nothing. The
 // threshold (kCelebrityThreshold) is calibrated for precision on the shared test photos
 // (docs/accuracy.md, "Celebrities").
@@ -18,6 +19,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <opencv2/core.hpp>
 
 #include "analyzers/gallery_index.h"
 #include "core/status.h"
@@ -50,7 +53,7 @@ class CelebrityMatcher {
                                                             double threshold = kCelebrityThreshold);
 
   std::size_t names() const { return names_.size(); }
-  std::size_t templates() const { return templates_.size(); }
+  std::size_t templates() const { return template_names_.size(); }
   int dim() const { return dim_; }  // embedding size; 0 when there is no template
   double threshold() const { return threshold_; }
 
@@ -63,11 +66,9 @@ class CelebrityMatcher {
   double threshold_ = kCelebrityThreshold;
   int dim_ = 0;
   std::vector<std::string> names_;
-  struct Template {
-    int name = 0;
-    std::vector<float> embedding;
-  };
-  std::vector<Template> templates_;
+  // One row per template (dim_ floats, L2-normalised), and the index into names_ of each row.
+  cv::Mat matrix_;
+  std::vector<int> template_names_;
 };
 
 }  // namespace ocular::gallery
