@@ -1,12 +1,13 @@
 // False-positive rate of the adult/racy flags on safe photos (all of shared/testdata/images and
 // shared/testdata/coco-dev/images are safe).
 //
-//   adult_eval [--models DIR] [--verbose] DIR...
+//   adult_eval [--models DIR] [--verbose] [--gate] DIR...
 //
 // For each image: the NSFW class probabilities, the person evidence and the AdultResult of the
 // v3.2 mapping (adult_analyzer.h). Prints the counts flagged by the shipped mapping, and for
 // comparison by naive 0.5 thresholds (Porn+Hentai, Sexy, Drawing). --verbose lists the images
-// that any rule flags (file names only).
+// that any rule flags (file names only). --gate (the CTest accuracy.adult_safe_images): exit 3
+// when the shipped mapping flags any of these safe images, 77 (skipped) when a DIR is missing.
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -24,7 +25,7 @@ using namespace ocular;
 
 int main(int argc, char** argv) {
   std::string models = "models";
-  bool verbose = false;
+  bool verbose = false, gate = false;
   std::vector<std::string> dirs;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -32,12 +33,17 @@ int main(int argc, char** argv) {
       models = argv[++i];
     } else if (a == "--verbose") {
       verbose = true;
+    } else if (a == "--gate") {
+      gate = true;
     } else {
       dirs.push_back(a);
     }
   }
   if (dirs.empty()) {
     dirs = {"/work/shared/testdata/images", "/work/shared/testdata/coco-dev/images"};
+  }
+  for (const std::string& dir : dirs) {
+    if (!fs::is_directory(dir)) return std::printf("skipped: no %s\n", dir.c_str()), 77;
   }
   auto repo = runtime::ModelRepository::Open(models);
   if (!repo.ok()) return std::fprintf(stderr, "%s\n", repo.status().message().c_str()), 1;
@@ -97,5 +103,6 @@ int main(int argc, char** argv) {
   std::printf("naive Drawing>=0.5\t%d\t%.1f%%\n", naive_drawing, 100.0 * naive_drawing / std::max(1, n));
   std::printf("max adultScore\t%.3f\t(with a person %.3f)\n", max_adult, max_adult_person);
   std::printf("max racyScore\t%.3f\t(with a person %.3f)\n", max_racy, max_racy_person);
+  if (gate && (adult > 0 || racy > 0 || n == 0)) return 3;
   return 0;
 }

@@ -1,6 +1,10 @@
 // Object detection accuracy on a YOLO-format labelled set (shared/testdata/coco-dev).
 //
 //   objects_eval [--data DIR] [--models DIR] [--no-ensemble] [--weights WC WN] [--fusion-iou X]
+//                [--flip] [--min-precision P]
+//
+// --min-precision (the CTest accuracy.objects_precision): exit 3 when the boxes returned at the
+// default threshold are less than P correct; 77 (skipped) when DIR has no images.
 //
 // Runs the objects pipeline exactly as `analyze` does (decode at >= 512 px, CenterNet + NanoDet
 // fused, class-wise NMS; the flags change the ObjectDetectorOptions defaults to compare) on DIR/images/*.jpg against DIR/labels/<id>.txt ("class cx cy w h", normalised), and
@@ -103,10 +107,15 @@ double AveragePrecision(std::vector<Scored> s, int npos) {
 
 int main(int argc, char** argv) {
   std::string data = "/work/shared/testdata/coco-dev", models = "models";
+  double min_precision = -1;
   for (int i = 1; i + 1 < argc; ++i) {
     std::string a = argv[i];
     if (a == "--data") data = argv[i + 1];
     if (a == "--models") models = argv[i + 1];
+    if (a == "--min-precision") min_precision = std::atof(argv[i + 1]);
+  }
+  if (!fs::is_directory(fs::path(data) / "images")) {
+    return std::printf("skipped: no %s\n", (fs::path(data) / "images").c_str()), 77;
   }
   auto repo = runtime::ModelRepository::Open(models);
   if (!repo.ok()) {
@@ -166,6 +175,7 @@ int main(int argc, char** argv) {
   std::printf("threshold\tAP50\tprecision\trecall\treturned\tlabels\n");
   std::vector<double> thresholds = {ObjectDetector::kDetectionFloor, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35,
                                     0.4, 0.45, 0.5, 0.6};
+  double default_precision = -1;
   for (double thr : thresholds) {
     std::map<int, std::vector<Scored>> by_cls;
     std::map<int, int> npos;
@@ -180,6 +190,7 @@ int main(int argc, char** argv) {
       for (const Scored& x : s) tp += x.tp, ++total;
     }
     ap /= std::max<std::size_t>(1, npos.size());
+    if (thr == kObjectThreshold) default_precision = total ? double(tp) / total : 0.0;
     std::printf("%s%.2f\t%.3f\t%.3f\t%.3f\t%d\t%d\n", thr == kObjectThreshold ? "default " : "", thr,
                 ap, total ? double(tp) / total : 0.0, labels ? double(tp) / labels : 0.0, total,
                 labels);
@@ -200,5 +211,10 @@ int main(int argc, char** argv) {
     }
   }
   std::printf("images\t%zu\n", images.size());
+  if (min_precision >= 0 && default_precision < min_precision) {
+    std::printf("FAIL: precision at the default threshold %.3f < %.3f\n", default_precision,
+                min_precision);
+    return 3;
+  }
   return 0;
 }
