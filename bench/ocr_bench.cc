@@ -23,6 +23,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "analyzers/read_analyzer.h"
+#include "tests/unit/analyzers/read_test_util.h"  // Cer, AllText: one definition with the tests
 #include "analyzers/read_engine.h"
 #include "core/image.h"
 
@@ -62,54 +63,6 @@ const std::vector<Case>& Cases() {
        "fr"},
   };
   return kCases;
-}
-
-std::u32string Utf32(const std::string& s) {
-  std::u32string out;
-  for (std::size_t i = 0; i < s.size();) {
-    unsigned char c = s[i];
-    int n = c < 0x80 ? 0 : c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : 1;
-    char32_t cp = n == 0 ? c : c & (0x3F >> n);
-    for (int k = 1; k <= n && i + k < s.size(); ++k) cp = (cp << 6) | (s[i + k] & 0x3F);
-    out.push_back(cp);
-    i += n + 1;
-  }
-  return out;
-}
-
-std::u32string Normalize(const std::string& s) {
-  std::u32string in = Utf32(s), out;
-  for (char32_t c : in) {
-    bool space = c == ' ' || c == '\n' || c == '\t';
-    if (space) {
-      if (!out.empty() && out.back() != U' ') out.push_back(U' ');
-    } else {
-      out.push_back(c);
-    }
-  }
-  while (!out.empty() && out.back() == U' ') out.pop_back();
-  return out;
-}
-
-double Cer(const std::string& hyp, const std::string& ref) {
-  std::u32string h = Normalize(hyp), r = Normalize(ref);
-  std::vector<std::size_t> prev(h.size() + 1), cur(h.size() + 1);
-  for (std::size_t j = 0; j <= h.size(); ++j) prev[j] = j;
-  for (std::size_t i = 1; i <= r.size(); ++i) {
-    cur[0] = i;
-    for (std::size_t j = 1; j <= h.size(); ++j) {
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (r[i - 1] != h[j - 1])});
-    }
-    std::swap(prev, cur);
-  }
-  return r.empty() ? 0.0 : double(prev[h.size()]) / r.size();
-}
-
-std::string AllText(const ocular::ReadResult& r) {
-  std::string s;
-  for (const auto& b : r.blocks)
-    for (const auto& l : b.lines) s += l.text + "\n";
-  return s;
 }
 
 std::string ReadFile(const std::string& path) {
@@ -191,7 +144,7 @@ int main(int argc, char** argv) {
                       result.status().ToString().c_str());
           break;
         }
-        text = AllText(*result);
+        text = ocular::testing_read::AllText(*result);
         ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
       }
       if (ms.empty()) continue;
@@ -200,7 +153,7 @@ int main(int argc, char** argv) {
       std::string cer = "-", kw = "-";
       if (c != nullptr) {
         char buf[32];
-        std::snprintf(buf, sizeof buf, "%.2f%%", 100.0 * Cer(text, c->reference));
+        std::snprintf(buf, sizeof buf, "%.2f%%", 100.0 * ocular::testing_read::Cer(text, c->reference));
         cer = buf;
         int found = 0;
         for (const char* k : c->keywords) found += text.find(k) != std::string::npos;
