@@ -13,6 +13,12 @@ namespace {
 Status InferOutputShapes(onnx::ModelProto& model, std::vector<TensorInfo>& outputs) {
   onnx::ModelProto copy = model;
   try {
+    // First a strict pass without data propagation: it reports an inconsistent graph (for
+    // example an input_shape override on a graph with constant resize sizes) as an error,
+    // where libonnx's data-propagating pass can crash on it.
+    onnx::ModelProto check = model;
+    onnx::shape_inference::InferShapes(check, onnx::OpSchemaRegistry::Instance(),
+                                       onnx::ShapeInferenceOptions(true, 1, false));
     onnx::ShapeInferenceOptions opts(true, 1, true);
     onnx::shape_inference::InferShapes(copy, onnx::OpSchemaRegistry::Instance(), opts);
   } catch (const std::exception& e) {

@@ -343,7 +343,9 @@ StatusOr<Shape> Emitter::StaticShape(const std::string& name) {
     }
   }
   try {
-    onnx::ShapeInferenceOptions opts(false, 0, true);
+    // No data propagation: static shapes are all the emitter needs, and libonnx's data
+    // propagation can crash on an inconsistent partial graph instead of reporting it.
+    onnx::ShapeInferenceOptions opts(false, 0, false);
     onnx::shape_inference::InferShapes(m, onnx::OpSchemaRegistry::Instance(), opts);
   } catch (const std::exception& e) {
     return Internal(std::string("ONNX shape inference failed: ") + e.what());

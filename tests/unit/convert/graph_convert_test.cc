@@ -163,6 +163,35 @@ TEST(GraphConvertTest, DepthToSpaceIsDcrAndResizeMapsHalfPixelCenters) {
   EXPECT_EQ(r->outputs[0].shape, (Shape{1, 16, 16, 2}));
 }
 
+// An inconsistent graph (as an input_shape override makes of a graph whose resize sizes are
+// constants) is a clear shape-inference error, never a crash inside libonnx.
+TEST(GraphConvertTest, InconsistentShapesAreAnErrorNotACrash) {
+  TinyModel t;
+  t.Input("x", {1, 4, 4, 8});
+  t.Input("y", {1, 6, 6, 8});
+  t.Const("size", {2}, {8, 8}, "int32");
+  t.Node("rs", "ResizeBilinear", {"x", "size"}, {});
+  t.Const("axis", {}, {3}, "int32");
+  t.Node("cat", "ConcatV2", {"rs", "y", "axis"}, {{"N", {{"i", "2"}}}});
+  auto r = t.Convert({"cat"});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("shape inference"), std::string::npos) << r.status().ToString();
+}
+
+// The real case: CenterNet hard-codes its upsampling sizes for a 512 input; overriding the input
+// to 640 makes its Concat inconsistent. libonnx's data-propagating shape inference crashed on
+// that graph; the converter now reports it.
+TEST(GraphConvertTest, InputShapeOverrideOnFixedResizeGraphIsAnError) {
+  const fs::path model = fs::path(OCULAR_SOURCE_DIR) / ".deps" / "npm" /
+                         "@vladmandic+human-models@3.0.4" / "package" / "models" / "centernet.json";
+  if (!fs::exists(model)) GTEST_SKIP() << "no " << model << " (run scripts/setup.sh)";
+  ConvertOptions o;
+  o.input_shape = {1, 640, 640, 3};
+  auto r = ConvertTfjs(model, o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("Concat"), std::string::npos) << r.status().ToString();
+}
+
 TEST(GraphConvertTest, ShapeStridedSlicePackReshapeChainFoldsToStaticReshape) {
   TinyModel t;
   t.Input("x", {1, 4, 4, 2});
