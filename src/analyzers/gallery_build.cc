@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "runtime/sha256.h"
@@ -63,6 +64,18 @@ cv::Rect2f InkBox(const cv::Mat& gray) {
   return box.area() > 0 ? cv::Rect2f(box) : cv::Rect2f();
 }
 
+// The global descriptor of a photo file (decoded in colour: the CNN needs it).
+StatusOr<std::vector<float>> DescribeFile(const LandmarkDescriber& describer, const fs::path& file) {
+  cv::Mat bgr;
+  try {
+    bgr = cv::imread(file.string(), cv::IMREAD_COLOR);
+  } catch (const cv::Exception& e) {
+    return InvalidArgument("cannot decode " + file.string() + ": " + e.what());
+  }
+  if (bgr.empty()) return InvalidArgument("cannot decode " + file.string());
+  return describer.Describe(bgr);
+}
+
 }  // namespace
 
 FeatureOptions LandmarkTemplateOptions() { return FeatureOptions{1024, 4000}; }
@@ -104,10 +117,12 @@ StatusOr<std::vector<LocalFeatures>> TemplatesForImage(GalleryKind kind, const f
   return out;
 }
 
-StatusOr<GalleryIndex> BuildIndex(const fs::path& dir, BuildReport* report) {
+StatusOr<GalleryIndex> BuildIndex(const fs::path& dir, BuildReport* report,
+                                  const LandmarkDescriber* describer) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return NotFound("no gallery folder at " + dir.string());
   GalleryIndex index;
+  if (describer) index.embedding_id = describer->id();
   for (auto& [key, files] : ScanFolders(dir, &report->warnings)) {
     GalleryEntry entry;
     entry.kind = key.first;
@@ -121,11 +136,19 @@ StatusOr<GalleryIndex> BuildIndex(const fs::path& dir, BuildReport* report) {
       std::string skip;
       StatusOr<std::vector<LocalFeatures>> templates = TemplatesForImage(entry.kind, dir / rel, &skip);
       if (!templates.ok()) skip = templates.status().message();
+      std::vector<float> embedding;
+      if (skip.empty() && templates.ok() && entry.kind == GalleryKind::kLandmarks && describer) {
+        StatusOr<std::vector<float>> d = DescribeFile(*describer, dir / rel);
+        if (d.ok()) {
+          embedding = std::move(d).value();
+        } else {
+          skip = d.status().message();
+        }
+      }
       if (skip.empty() && templates.ok() && !templates->empty()) {
         source.enrolled = true;
         for (LocalFeatures& f : *templates) {
-          entry.templates.push_back(
-              {static_cast<int>(entry.sources.size()), std::move(f), {}});
+          entry.templates.push_back({static_cast<int>(entry.sources.size()), std::move(f), embedding});
           ++report->templates;
         }
         ++report->enrolled;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "analyzers/gallery_index.h"
+#include "analyzers/landmark_descriptor.h"
 #include "core/status.h"
 
 namespace ocular::gallery {
@@ -38,8 +39,12 @@ struct BuildReport {
 };
 
 // Builds the index of every kind folder present in `dir` (a missing kind folder is fine).
-// Errors: NotFound when `dir` does not exist.
-StatusOr<GalleryIndex> BuildIndex(const std::filesystem::path& dir, BuildReport* report);
+// With a `describer`, every enrolled landmark photo also gets its global descriptor
+// (GalleryTemplate::embedding) and the index records describer->id(); without one (the
+// descriptor model is not installed) landmarks are matched by local features only.
+// Errors: NotFound when `dir` does not exist; a describer failure on an image skips that image.
+StatusOr<GalleryIndex> BuildIndex(const std::filesystem::path& dir, BuildReport* report,
+                                  const LandmarkDescriber* describer = nullptr);
 
 // Compares `index` with the folders: files added, removed or changed since the build.
 // Returns the list of differences (empty = up to date).

@@ -16,6 +16,7 @@
 
 #include "analyzers/gallery_index.h"
 #include "analyzers/gallery_matcher.h"
+#include "analyzers/landmark_global.h"
 #include "core/status.h"
 
 namespace ocular::gallery {
@@ -24,6 +25,8 @@ struct LoadedGallery {
   // Null when the index has no template of that kind.
   std::shared_ptr<const GalleryMatcher> brands;
   std::shared_ptr<const GalleryMatcher> landmarks;
+  // The landmark templates with a global descriptor (null when the index has none).
+  std::shared_ptr<const GlobalMatcher> landmarks_global;
   size_t celebrity_names = 0;  // names with a celebrities/ folder (none are enrolled, see build)
 };
 

@@ -1,25 +1,49 @@
 // `ocular gallery build|list|verify [--galleries DIR]`: manages the operator galleries
 // (docs/galleries.md).
 //   build   compiles DIR/<kind>/<Name>/* into DIR/.index (templates only, never images);
-//           each skipped image is a warning on stderr. Exit 0, or 1 when nothing could be built.
+//           each skipped image is a warning on stderr. Landmark photos also get a global
+//           descriptor from the `landmark-descriptor` model of --repo (when installed). Exit 0, or 1 when nothing could be built.
 //   list    prints "kind<TAB>name<TAB>templates<TAB>images enrolled/found" per name. Exit 1
 //           without an index.
 //   verify  compares the index with the folders; prints each difference. Exit 0 when up to
 //           date, 3 when the index is stale (rebuild), 1 without a readable index.
+#include <filesystem>
 #include <iostream>
+#include <memory>
 
 #include "analyzers/gallery_build.h"
 #include "analyzers/gallery_index.h"
+#include "analyzers/landmark_descriptor.h"
 #include "cli/command.h"
+#include "cli/common_options.h"
 #include "cli/gallery_options.h"
 
 namespace ocular::cli {
 
 namespace {
 
-int Build(const std::string& dir) {
+// The landmark descriptor from the model repository `repo`, when there are landmarks to
+// describe; null (with a warning) when the model is not installed.
+std::unique_ptr<gallery::LandmarkDescriber> LandmarkDescriberFor(const std::string& dir,
+                                                                 const std::string& repo) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(std::filesystem::path(dir) / "landmarks", ec)) return nullptr;
+  StatusOr<std::unique_ptr<runtime::ModelRepository>> models = runtime::ModelRepository::Open(repo);
+  StatusOr<std::unique_ptr<gallery::LandmarkDescriber>> d =
+      models.ok() ? gallery::LandmarkDescriber::Load(**models)
+                  : StatusOr<std::unique_ptr<gallery::LandmarkDescriber>>(models.status());
+  if (!d.ok()) {
+    std::cerr << "warning: landmarks get no global descriptor (" << d.status().message()
+              << "): they will be matched by local features only\n";
+    return nullptr;
+  }
+  return std::move(d).value();
+}
+
+int Build(const std::string& dir, const std::string& repo) {
   gallery::BuildReport report;
-  StatusOr<gallery::GalleryIndex> index = gallery::BuildIndex(dir, &report);
+  std::unique_ptr<gallery::LandmarkDescriber> describer = LandmarkDescriberFor(dir, repo);
+  StatusOr<gallery::GalleryIndex> index = gallery::BuildIndex(dir, &report, describer.get());
   if (!index.ok()) {
     std::cerr << "ocular gallery build: " << index.status().message() << "\n";
     return kExitFailure;
@@ -77,14 +101,16 @@ CommandRegistrar registrar(
     "gallery", "Build, list and verify the operator galleries (brands, landmarks, celebrities)",
     [](CLI::App& cmd) -> RunFn {
       auto dir = std::make_shared<std::string>();
+      auto repo = std::make_shared<std::string>();
       CLI::App* build = cmd.add_subcommand("build", "Compile the folders into .index");
       CLI::App* list = cmd.add_subcommand("list", "Show each name with its template count");
       CLI::App* verify = cmd.add_subcommand("verify", "Check the index against the folders");
       cmd.require_subcommand(1);
       // `gallery build --galleries DIR`: the option belongs to each subcommand.
       for (CLI::App* sub : {build, list, verify}) AddGalleriesOption(*sub, dir.get());
+      AddModelRepoOption(*build, repo.get());  // the landmark descriptor model
       return [=]() {
-        if (build->parsed()) return Build(*dir);
+        if (build->parsed()) return Build(*dir, *repo);
         if (list->parsed()) return List(*dir);
         if (verify->parsed()) return Verify(*dir);
         return kExitUsage;
