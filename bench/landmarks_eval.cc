@@ -6,7 +6,8 @@
 // images (the even-numbered ones are the shipped background), is a negative: it must match
 // neither gallery. Each query runs RecognizeLandmarks (landmark_recognizer.h), as the analyzer.
 //
-//   landmarks_eval [--models DIR] [--images DIR] [--coco DIR]
+//   landmarks_eval [--models DIR] [--images DIR] [--coco DIR] [--background-rank K]
+//                  [--min-margin M]     (defaults: the shipped GlobalMatchOptions)
 //   landmarks_eval --write-background FILE --coco DIR [--models DIR]
 //
 // Prints per query: the top-1 name of each path, the global margin and the merged result; per
@@ -16,6 +17,7 @@
 // --write-background: the background file of the descriptor model (descriptors of the
 // even-numbered images of DIR, one per line), see scripts/setup.d/40-models.sh.
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 
 #include "analyzers/gallery_build.h"
@@ -52,12 +54,16 @@ int WriteBackground(const LandmarkDescriber& d, const std::vector<Image>& backgr
 
 int main(int argc, char** argv) {
   std::string models = "models", images = "/work/shared/testdata/images", coco, write;
+  int rank = GlobalMatchOptions().background_rank;
+  double min_margin = GlobalMatchOptions().min_margin;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--models" && i + 1 < argc) models = argv[++i];
     else if (a == "--images" && i + 1 < argc) images = argv[++i];
     else if (a == "--coco" && i + 1 < argc) coco = argv[++i];
     else if (a == "--write-background" && i + 1 < argc) write = argv[++i];
+    else if (a == "--background-rank" && i + 1 < argc) rank = std::atoi(argv[++i]);
+    else if (a == "--min-margin" && i + 1 < argc) min_margin = std::atof(argv[++i]);
     else return std::fprintf(stderr, "unknown argument %s\n", a.c_str()), 2;
   }
   auto repo = runtime::ModelRepository::Open(models);
@@ -75,7 +81,9 @@ int main(int argc, char** argv) {
   if (!write.empty()) return WriteBackground(d, t.background, write);
   std::printf("# descriptor: %s; background: %zu descriptors; negatives: %zu images\n",
               d.id().c_str(), d.background().size(), t.negatives.size());
-  const GlobalMatchOptions gopt;
+  GlobalMatchOptions gopt;
+  gopt.background_rank = rank;
+  gopt.min_margin = min_margin;
   int correct = 0, wrong = 0, missed = 0, false_matches = 0;
   double min_correct_margin = 1, max_other_margin = -1;
   std::string max_other_name;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 
 #include "analyzers/landmark_descriptor.h"
 
@@ -58,10 +59,18 @@ std::optional<GlobalMatch> GlobalMatcher::Best(const std::vector<float>& query,
   for (size_t n = 0; n < best.size(); ++n) {
     if (static_cast<int>(n) != top) q_rival = std::max(q_rival, best[n]);
   }
-  float t_rival = -2.f;  // the best background photo, seen from the template
-  for (const auto& b : background) {
-    q_rival = std::max(q_rival, DescriptorSimilarity(query, b));
-    t_rival = std::max(t_rival, DescriptorSimilarity(tmpl, b));
+  float t_rival = -2.f;  // the k-th best background photo, seen from the template
+  if (!background.empty()) {
+    std::vector<float> qs, ts;
+    for (const auto& b : background) {
+      qs.push_back(DescriptorSimilarity(query, b));
+      ts.push_back(DescriptorSimilarity(tmpl, b));
+    }
+    const size_t k = std::clamp<size_t>(size_t(std::max(1, options_.background_rank)), 1, qs.size()) - 1;
+    std::nth_element(qs.begin(), qs.begin() + k, qs.end(), std::greater<float>());
+    std::nth_element(ts.begin(), ts.begin() + k, ts.end(), std::greater<float>());
+    q_rival = std::max(q_rival, qs[k]);
+    t_rival = ts[k];
   }
   const double s = best[top];
   GlobalMatch m;
