@@ -4,12 +4,12 @@
 // evidence (gallery_matcher.h).
 //
 // Model: `landmark-descriptor` of the pack (tools/convert/pack/landmark-descriptor.json): the
-// MobileNetV2 backbone of nsfwjs cut at `out_relu` (stride 32, 1280 channels) and
-// `block_13_expand_relu` (stride 16, 576 channels), input 320x320 RGB in 0..1.
+// MobileNetV2 backbone of nsfwjs cut at `block_13_expand_relu` (stride 16, 576 channels), input
+// 320x320 RGB in 0..1 (256 and 448 were measured: no better / worse, docs/accuracy.md).
 //
-// Descriptor: for each view of the image (the whole image stretched to the input, and its
-// mirror image), the feature map is pooled (PoolFeatures) and L2-normalised; the views are summed
-// and the sum L2-normalised. Two descriptors compare by their dot product (cosine), in [-1, 1]
+// Descriptor: for each view of the image (by default only the whole image stretched to the
+// input; optionally its mirror image and the centred square crop), the feature map is pooled
+// (PoolFeatures) and L2-normalised; the views are summed and the sum L2-normalised. Two descriptors compare by their dot product (cosine), in [-1, 1]
 // (in practice [0, 1]: the activations are non-negative).
 //
 // Thread-safety: Describe is const and safe to call concurrently (ORT sessions are).
