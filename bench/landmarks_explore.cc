@@ -7,6 +7,7 @@
 //   --cohort    the cohort test (landmark_global.h) for several outputs/poolings
 //   --geometry  SIFT homography and fundamental-matrix (USAC_MAGSAC) inliers, every pair
 //   --deep      CNN feature-map cells as local features (mutual NN + RANSAC) per output
+//   --augment   enrollment augmentation (mirror / darkened / brightened copies as templates)
 // Outputs the model lacks are skipped; for the layer comparison convert the descriptor with
 // more outputs into another repository, e.g.
 //   build/ocular convert .deps/npm/nsfwjs@4.4.0/package/dist/models/mobilenet_v2/model.min.js
@@ -16,11 +17,13 @@
 #include <cstdlib>
 
 #include <opencv2/calib3d.hpp>
+#include <opencv2/core.hpp>
 
 #include "analyzers/gallery_analyzers.h"
 #include "analyzers/gallery_build.h"
 #include "analyzers/gallery_matcher.h"
 #include "analyzers/landmark_descriptor.h"
+#include "analyzers/landmark_global.h"
 #include "landmarks_data.h"
 #include "runtime/model_repository.h"
 
@@ -366,6 +369,61 @@ int Deep(runtime::ModelRepository& repo, const std::map<std::string, cv::Mat>& p
   return 0;
 }
 
+// Enrollment augmentation: each enrolled photo also contributes the descriptors of altered
+// copies (mirror, darkened "night" version, brightened version); the cohort test of
+// GlobalMatcher then takes the best template per name. Prints the calibration per variant.
+int Augment(runtime::ModelRepository& repo, const std::map<std::string, cv::Mat>& pairs,
+            const std::vector<Image>& negatives) {
+  DescriptorOptions o;
+  o.enroll_variants = false;  // the variants are made here
+  auto d = LandmarkDescriber::Load(repo, o);
+  if (!d.ok()) return std::fprintf(stderr, "%s\n", d.status().message().c_str()), 1;
+  std::vector<std::vector<float>> neg;
+  for (const Image& n : negatives) neg.push_back(*(*d)->Describe(n.bgr));
+  // Bit 0 mirror, bit 1 dark (gamma 2, gain 0.6), bit 2 bright (gamma 0.5), bit 3 darker
+  // (gamma 3, gain 0.4), bit 4 centre crop (80 %).
+  for (int variant = 0; variant < 32; ++variant) {
+    float max_other = -1;
+    std::vector<std::pair<std::string, float>> correct;
+    for (int e : {1, 2}) {
+      GalleryIndex index;
+      for (const std::string& l : kLandmarks) {
+        GalleryEntry entry{GalleryKind::kLandmarks, l, {}, {}};
+        const cv::Mat& img = pairs.at(PhotoName(l, e));
+        std::vector<cv::Mat> views = {img};
+        cv::Mat flipped;
+        cv::flip(img, flipped, 1);
+        if (variant & 1) views.push_back(flipped);
+        if (variant & 2) views.push_back(GammaGain(img, 2.0, 0.6));
+        if (variant & 4) views.push_back(GammaGain(img, 0.5, 1.0));
+        if (variant & 8) views.push_back(GammaGain(img, 3.0, 0.4));
+        if (variant & 16) views.push_back(img(cv::Rect(img.cols / 10, img.rows / 10, img.cols * 8 / 10, img.rows * 8 / 10)).clone());
+        for (const cv::Mat& v : views) entry.templates.push_back(GalleryTemplate{0, {}, *(*d)->Describe(v)});
+        index.entries.push_back(entry);
+      }
+      auto g = GlobalMatcher::Create(index);
+      bool acc;
+      for (const std::string& q : kLandmarks) {
+        auto r = g->Best(*(*d)->Describe(pairs.at(PhotoName(q, 3 - e))), (*d)->background(), &acc);
+        if (r->name == q) correct.push_back({q.substr(0, 6) + std::to_string(3 - e), float(r->margin)});
+        else max_other = std::max(max_other, float(r->margin));
+      }
+      for (const auto& n : neg) max_other = std::max(max_other, float(g->Best(n, (*d)->background(), &acc)->margin));
+    }
+    int above = 0;
+    std::printf("variant %2d (mirror %d dark %d bright %d darker %d crop %d): top-1 %zu/10, margins",
+                variant, variant & 1, (variant >> 1) & 1, (variant >> 2) & 1, (variant >> 3) & 1,
+                (variant >> 4) & 1, correct.size());
+    for (const auto& [q, m] : correct) {
+      std::printf(" %s:%.4f", q.c_str(), m);
+      above += m > max_other ? 1 : 0;
+    }
+    std::printf("; highest non-matching %.4f; correct above it: %d\n", max_other, above);
+    std::fflush(stdout);
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -375,7 +433,8 @@ int main(int argc, char** argv) {
     if (a == "--models" && i + 1 < argc) models = argv[++i];
     else if (a == "--images" && i + 1 < argc) images = argv[++i];
     else if (a == "--coco" && i + 1 < argc) coco = argv[++i];
-    else if (a == "--explore" || a == "--cohort" || a == "--geometry" || a == "--deep") mode = a;
+    else if (a == "--explore" || a == "--cohort" || a == "--geometry" || a == "--deep" ||
+             a == "--augment") mode = a;
     else return std::fprintf(stderr, "unknown argument %s\n", a.c_str()), 2;
   }
   auto repo = runtime::ModelRepository::Open(models);
@@ -387,5 +446,6 @@ int main(int argc, char** argv) {
   if (mode == "--cohort") return Cohort(**repo, t.pairs, t.negatives, t.background);
   if (mode == "--geometry") return Geometry(t.pairs, t.negatives);
   if (mode == "--deep") return Deep(**repo, t.pairs, t.negatives);
+  if (mode == "--augment") return Augment(**repo, t.pairs, t.negatives);
   return std::fprintf(stderr, "usage: landmarks_explore --explore|--cohort|--geometry|--deep ...\n"), 2;
 }

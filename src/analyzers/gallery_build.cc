@@ -64,8 +64,9 @@ cv::Rect2f InkBox(const cv::Mat& gray) {
   return box.area() > 0 ? cv::Rect2f(box) : cv::Rect2f();
 }
 
-// The global descriptor of a photo file (decoded in colour: the CNN needs it).
-StatusOr<std::vector<float>> DescribeFile(const LandmarkDescriber& describer, const fs::path& file) {
+// The enrollment descriptors of a photo file (decoded in colour: the CNN needs it).
+StatusOr<std::vector<std::vector<float>>> DescribeFile(const LandmarkDescriber& describer,
+                                                       const fs::path& file) {
   cv::Mat bgr;
   try {
     bgr = cv::imread(file.string(), cv::IMREAD_COLOR);
@@ -73,7 +74,7 @@ StatusOr<std::vector<float>> DescribeFile(const LandmarkDescriber& describer, co
     return InvalidArgument("cannot decode " + file.string() + ": " + e.what());
   }
   if (bgr.empty()) return InvalidArgument("cannot decode " + file.string());
-  return describer.Describe(bgr);
+  return describer.DescribeEnrollment(bgr);
 }
 
 }  // namespace
@@ -136,19 +137,27 @@ StatusOr<GalleryIndex> BuildIndex(const fs::path& dir, BuildReport* report,
       std::string skip;
       StatusOr<std::vector<LocalFeatures>> templates = TemplatesForImage(entry.kind, dir / rel, &skip);
       if (!templates.ok()) skip = templates.status().message();
-      std::vector<float> embedding;
+      std::vector<std::vector<float>> embeddings;  // landmarks: the photo's, then its variants'
       if (skip.empty() && templates.ok() && entry.kind == GalleryKind::kLandmarks && describer) {
-        StatusOr<std::vector<float>> d = DescribeFile(*describer, dir / rel);
+        StatusOr<std::vector<std::vector<float>>> d = DescribeFile(*describer, dir / rel);
         if (d.ok()) {
-          embedding = std::move(d).value();
+          embeddings = std::move(d).value();
         } else {
           skip = d.status().message();
         }
       }
+      const std::vector<float> embedding = embeddings.empty() ? std::vector<float>{} : embeddings[0];
       if (skip.empty() && templates.ok() && !templates->empty()) {
         source.enrolled = true;
         for (LocalFeatures& f : *templates) {
           entry.templates.push_back({static_cast<int>(entry.sources.size()), std::move(f), embedding});
+          ++report->templates;
+        }
+        // The variants' descriptors: global-only templates (no local features).
+        for (size_t k = 1; k < embeddings.size(); ++k) {
+          GalleryTemplate t{static_cast<int>(entry.sources.size()), {}, std::move(embeddings[k])};
+          t.features.descriptors = cv::Mat(0, 128, CV_32F);
+          entry.templates.push_back(std::move(t));
           ++report->templates;
         }
         ++report->enrolled;

@@ -40,7 +40,9 @@ struct BuildReport {
 
 // Builds the index of every kind folder present in `dir` (a missing kind folder is fine).
 // With a `describer`, every enrolled landmark photo also gets its global descriptor
-// (GalleryTemplate::embedding) and the index records describer->id(); without one (the
+// (GalleryTemplate::embedding of its SIFT template) plus one global-only template (no local
+// features) per enrollment variant (LandmarkDescriber::DescribeEnrollment), and the index
+// records describer->id(); without one (the
 // descriptor model is not installed) landmarks are matched by local features only.
 // Errors: NotFound when `dir` does not exist; a describer failure on an image skips that image.
 StatusOr<GalleryIndex> BuildIndex(const std::filesystem::path& dir, BuildReport* report,

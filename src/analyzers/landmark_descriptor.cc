@@ -111,8 +111,39 @@ std::string LandmarkDescriber::id() const {
   std::string views = "whole";
   if (options_.square_crop) views += "+square";
   if (options_.mirror) views += "+mirror";
-  return label_ + " " + options_.output + " " + PoolingName(options_.pooling, options_.gem_p) +
-         " " + views;
+  std::string id = label_ + " " + options_.output + " " +
+                   PoolingName(options_.pooling, options_.gem_p) + " " + views;
+  if (options_.photometric != 0) id += " photometric" + std::to_string(options_.photometric);
+  if (options_.enroll_variants) id += " enroll+dark+bright";
+  return id;
+}
+
+cv::Mat GammaGain(const cv::Mat& image, double gamma, double gain) {
+  cv::Mat lut(1, 256, CV_8U);
+  for (int i = 0; i < 256; ++i) {
+    lut.at<uchar>(i) = cv::saturate_cast<uchar>(255.0 * gain * std::pow(i / 255.0, gamma));
+  }
+  cv::Mat out;
+  cv::LUT(image, lut, out);
+  return out;
+}
+
+StatusOr<std::vector<std::vector<float>>> LandmarkDescriber::DescribeEnrollment(
+    const cv::Mat& image) const {
+  std::vector<std::vector<float>> out;
+  OCULAR_ASSIGN_OR_RETURN(std::vector<float> d, Describe(image));
+  out.push_back(std::move(d));
+  if (!options_.enroll_variants) return out;
+  try {
+    // Darkened (dusk/night-like) and brightened copies; parameters as measured (header).
+    for (const cv::Mat& v : {GammaGain(image, 2.0, 0.6), GammaGain(image, 0.5, 1.0)}) {
+      OCULAR_ASSIGN_OR_RETURN(std::vector<float> e, Describe(v));
+      out.push_back(std::move(e));
+    }
+  } catch (const cv::Exception& e) {
+    return InvalidArgument(std::string("landmark enrollment variants: ") + e.what());
+  }
+  return out;
 }
 
 float DescriptorSimilarity(const std::vector<float>& a, const std::vector<float>& b) {

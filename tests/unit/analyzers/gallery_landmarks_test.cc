@@ -119,6 +119,38 @@ TEST_F(GalleryLandmarksTest, WithGlobalDescriptorBothWaysAndNoFalseMatches) {
   EXPECT_GE(t.correct, 6);
 }
 
+TEST_F(GalleryLandmarksTest, EnrollmentStoresThePhotoAndItsVariants) {
+  std::unique_ptr<LandmarkDescriber> describer = Describer();
+  if (!describer) GTEST_SKIP() << "landmark-descriptor not installed in models/ (setup step 40)";
+  testing::TempDir dir;
+  testing::Enroll(dir.path(), "landmarks", "eiffel", testing::SharedImages() / PhotoName("eiffel", 1));
+  BuildReport report;
+  StatusOr<GalleryIndex> index = BuildIndex(dir.path(), &report, describer.get());
+  ASSERT_TRUE(index.ok());
+  EXPECT_EQ(index->embedding_id, describer->id());
+  ASSERT_EQ(index->entries.size(), 1u);
+  const std::vector<GalleryTemplate>& t = index->entries[0].templates;
+  // The SIFT template carries the photo's descriptor; the darkened and brightened copies are
+  // global-only templates of the same source.
+  ASSERT_EQ(t.size(), 3u);
+  EXPECT_GE(t[0].features.points.size(), size_t(kMinLandmarkKeypoints));
+  for (const GalleryTemplate& x : t) {
+    EXPECT_EQ(x.source, 0);
+    EXPECT_EQ(x.embedding.size(), 576u);
+  }
+  EXPECT_TRUE(t[1].features.points.empty());
+  EXPECT_TRUE(t[2].features.points.empty());
+  EXPECT_LT(DescriptorSimilarity(t[0].embedding, t[1].embedding), 0.9999f);
+  // The index round-trips and the local matcher ignores the global-only templates.
+  StatusOr<GalleryIndex> back = ParseIndex(SerializeIndex(*index));
+  ASSERT_TRUE(back.ok());
+  StatusOr<std::unique_ptr<GalleryMatcher>> local =
+      GalleryMatcher::Create(*back, GalleryKind::kLandmarks, LandmarkMatcherOptions());
+  ASSERT_TRUE(local.ok());
+  EXPECT_EQ((*local)->templates(), 1u);
+  EXPECT_EQ(GlobalMatcher::Create(*back)->templates(), 3u);
+}
+
 TEST_F(GalleryLandmarksTest, LocalFeaturesOnlyBothWaysAndNoFalseMatches) {
   const Totals t = Evaluate(nullptr, others_);
   std::cout << "[landmarks, local only] top-1 correct " << t.correct << "/10, wrong " << t.wrong

@@ -82,6 +82,17 @@ TEST(LandmarkDescriptorTest, ReadsBackgroundAndRejectsMalformedFiles) {
             StatusCode::kFailedPrecondition);
 }
 
+TEST(LandmarkDescriptorTest, GammaGainDarkensAndBrightens) {
+  cv::Mat grey(1, 3, CV_8UC3, cv::Scalar(64, 128, 255));
+  cv::Mat dark = GammaGain(grey, 2.0, 0.6), bright = GammaGain(grey, 0.5, 1.0);
+  // 255 * 0.6 * (128/255)^2 = 38.6; 255 * (128/255)^0.5 = 180.7; 255 stays 255 when brightened.
+  EXPECT_EQ(dark.at<cv::Vec3b>(0, 0)[1], 39);
+  EXPECT_EQ(bright.at<cv::Vec3b>(0, 0)[1], 181);
+  EXPECT_EQ(bright.at<cv::Vec3b>(0, 0)[2], 255);
+  EXPECT_LT(dark.at<cv::Vec3b>(0, 0)[0], 64);
+  EXPECT_GT(bright.at<cv::Vec3b>(0, 0)[0], 64);
+}
+
 TEST(LandmarkDescriptorTest, PoolingNames) {
   EXPECT_EQ(PoolingName(Pooling::kGem, 3), "gem3");
   EXPECT_EQ(PoolingName(Pooling::kRmac, 3), "rmac");
