@@ -19,6 +19,7 @@ facemesh-detection-full	$HM/facemesh-detection-full.json
 mobilefacenet	$HM/mobilefacenet.json
 faceres	$HM/faceres.json
 nsfw-mobilenet-v2	$NSFW/model.min.js
+landmark-descriptor	$NSFW/model.min.js
 selfie	$HM/selfie.json"
 
 [ -x "$BIN" ] || { echo "$BIN is missing: the build step (30-build.sh) must run first" >&2; exit 1; }
@@ -39,4 +40,10 @@ while IFS=$'\t' read -r name src; do
     failed=1
   fi
 done <<< "$PACK"
+# The landmark descriptor's background set (descriptors of ordinary photos for the cohort test,
+# src/analyzers/landmark_global.h) is data, not a converted model: it is versioned in the repo
+# (regenerate with `build/bench/landmarks_eval --write-background FILE --coco DIR`).
+if [ -d "$REPO/landmark-descriptor/$VERSION" ]; then
+  cp tools/convert/pack/landmark-background.txt "$REPO/landmark-descriptor/$VERSION/background.txt"
+fi
 exit $failed

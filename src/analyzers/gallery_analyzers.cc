@@ -6,6 +6,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "analyzers/gallery_holder.h"
+#include "analyzers/landmark_recognizer.h"
 
 namespace ocular {
 
@@ -90,7 +91,9 @@ class BrandsAnalyzer : public GalleryAnalyzerBase {
 
 class LandmarksAnalyzer : public GalleryAnalyzerBase {
  public:
-  using GalleryAnalyzerBase::GalleryAnalyzerBase;
+  LandmarksAnalyzer(std::shared_ptr<gallery::GalleryHolder> holder,
+                    std::shared_ptr<const gallery::LandmarkDescriber> describer)
+      : GalleryAnalyzerBase(std::move(holder)), describer_(std::move(describer)) {}
   std::string_view name() const override { return "landmarks"; }
   std::vector<Feature> features() const override { return {Feature::kLandmarks}; }
   int min_long_side() const override { return gallery::LandmarkQueryOptions().max_side; }
@@ -100,8 +103,11 @@ class LandmarksAnalyzer : public GalleryAnalyzerBase {
   Status Analyze(AnalysisContext& context, AnalysisResult& result) const override {
     std::shared_ptr<const LoadedGallery> g = holder_->Get();
     if (!g || !g->landmarks) return Status::Ok();
-    OCULAR_ASSIGN_OR_RETURN(std::vector<GalleryMatch> matches,
-                            MatchImage(context, *g->landmarks, gallery::LandmarkQueryOptions()));
+    OCULAR_ASSIGN_OR_RETURN(
+        gallery::LandmarkResult recognized,
+        gallery::RecognizeLandmarks(context.image().bgr, *g->landmarks, g->landmarks_global.get(),
+                                    describer_.get()));
+    const std::vector<GalleryMatch>& matches = recognized.matches;
     if (matches.empty()) return Status::Ok();
     if (!result.categories) result.categories.emplace();
     std::vector<Category>& cats = *result.categories;
@@ -115,6 +121,10 @@ class LandmarksAnalyzer : public GalleryAnalyzerBase {
     for (const GalleryMatch& m : matches) it->landmarks.push_back({m.name, m.confidence});
     return Status::Ok();
   }
+
+ private:
+  // Null when the landmark-descriptor model is not installed: local features only.
+  std::shared_ptr<const gallery::LandmarkDescriber> describer_;
 };
 
 }  // namespace
@@ -136,7 +146,20 @@ StatusOr<std::unique_ptr<Analyzer>> CreateLandmarksAnalyzer(const AnalyzerEnv& e
                        "' has no landmarks (add landmarks/<Name>/*.jpg and run `ocular gallery "
                        "build`)");
   }
-  return std::unique_ptr<Analyzer>(std::make_unique<LandmarksAnalyzer>(std::move(holder)));
+  // The global descriptor path needs the landmark-descriptor model; without it landmarks are
+  // still recognised by local features (docs/galleries.md).
+  std::shared_ptr<const gallery::LandmarkDescriber> describer;
+  if (env.models) {
+    StatusOr<std::unique_ptr<gallery::LandmarkDescriber>> d =
+        gallery::LandmarkDescriber::Load(*env.models);
+    if (d.ok()) {
+      describer = std::move(d).value();
+    } else if (d.status().code() != StatusCode::kNotFound) {
+      return d.status();  // installed but broken: say so rather than silently degrade
+    }
+  }
+  return std::unique_ptr<Analyzer>(
+      std::make_unique<LandmarksAnalyzer>(std::move(holder), std::move(describer)));
 }
 
 }  // namespace ocular

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "runtime/sha256.h"
@@ -64,7 +65,7 @@ cv::Rect2f InkBox(const cv::Mat& gray) {
 }
 
 constexpr char kNoFaceModels[] =
-    "celebrity enrollment needs the face models (facemesh-detection-full and mobilefacenet), "
+    "celebrity enrollment needs the face models (facemesh-detection-full and faceres), "
     "which are not loaded: install the model pack (scripts/setup.sh) and pass --repo";
 
 // The celebrity template of one portrait, through options.enroll_face.
@@ -88,6 +89,19 @@ std::vector<GalleryTemplate> CelebrityTemplates(const BuildOptions& options, con
     return {};
   }
   return {GalleryTemplate{source, {}, std::move(*e)}};
+}
+
+// The enrollment descriptors of a photo file (decoded in colour: the CNN needs it).
+StatusOr<std::vector<std::vector<float>>> DescribeFile(const LandmarkDescriber& describer,
+                                                       const fs::path& file) {
+  cv::Mat bgr;
+  try {
+    bgr = cv::imread(file.string(), cv::IMREAD_COLOR);
+  } catch (const cv::Exception& e) {
+    return InvalidArgument("cannot decode " + file.string() + ": " + e.what());
+  }
+  if (bgr.empty()) return InvalidArgument("cannot decode " + file.string());
+  return describer.DescribeEnrollment(bgr);
 }
 
 }  // namespace
@@ -136,9 +150,11 @@ StatusOr<GalleryIndex> BuildIndex(const fs::path& dir, BuildReport* report) {
 
 StatusOr<GalleryIndex> BuildIndex(const fs::path& dir, const BuildOptions& options,
                                   BuildReport* report) {
+  const LandmarkDescriber* describer = options.describer;
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return NotFound("no gallery folder at " + dir.string());
   GalleryIndex index;
+  if (describer) index.embedding_id = describer->id();
   for (auto& [key, files] : ScanFolders(dir, &report->warnings)) {
     GalleryEntry entry;
     entry.kind = key.first;
@@ -158,8 +174,25 @@ StatusOr<GalleryIndex> BuildIndex(const fs::path& dir, const BuildOptions& optio
         StatusOr<std::vector<LocalFeatures>> templates =
             TemplatesForImage(entry.kind, dir / rel, &skip);
         if (!templates.ok()) skip = templates.status().message();
-        if (templates.ok() && skip.empty()) {
-          for (LocalFeatures& f : *templates) made.push_back({source_index, std::move(f), {}});
+        std::vector<std::vector<float>> embeddings;  // landmarks: the photo's, then its variants'
+        if (skip.empty() && templates.ok() && entry.kind == GalleryKind::kLandmarks && describer) {
+          StatusOr<std::vector<std::vector<float>>> d = DescribeFile(*describer, dir / rel);
+          if (d.ok()) {
+            embeddings = std::move(d).value();
+          } else {
+            skip = d.status().message();
+          }
+        }
+        if (templates.ok() && skip.empty() && !templates->empty()) {
+          const std::vector<float> embedding =
+              embeddings.empty() ? std::vector<float>{} : embeddings[0];
+          for (LocalFeatures& f : *templates) made.push_back({source_index, std::move(f), embedding});
+          // The variants' descriptors: global-only templates (no local features).
+          for (size_t k = 1; k < embeddings.size(); ++k) {
+            GalleryTemplate t{source_index, {}, std::move(embeddings[k])};
+            t.features.descriptors = cv::Mat(0, 128, CV_32F);
+            made.push_back(std::move(t));
+          }
         }
       }
       if (skip.empty() && !made.empty()) {

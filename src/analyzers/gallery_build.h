@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "analyzers/gallery_index.h"
+#include "analyzers/landmark_descriptor.h"
 #include "core/status.h"
 
 namespace ocular::gallery {
@@ -48,13 +49,20 @@ struct BuildOptions {
   // Null (default): celebrity images are skipped, with a reason saying the face models are not
   // loaded.
   FaceEnrollFn enroll_face;
+  // Null (default): landmark photos get local features only (see BuildIndex).
+  const LandmarkDescriber* describer = nullptr;
 };
 
 // Builds the index of every kind folder present in `dir` (a missing kind folder is fine).
-// Errors: NotFound when `dir` does not exist.
+// Landmarks: with options.describer, every enrolled landmark photo also gets its global
+// descriptor (GalleryTemplate::embedding of its SIFT template) plus one global-only template (no
+// local features) per enrollment variant (LandmarkDescriber::DescribeEnrollment), and the index
+// records describer->id(); without one (the descriptor model is not installed) landmarks are
+// matched by local features only.
+// Errors: NotFound when `dir` does not exist; a describer failure on an image skips that image.
 StatusOr<GalleryIndex> BuildIndex(const std::filesystem::path& dir, const BuildOptions& options,
                                   BuildReport* report);
-// The same with default BuildOptions (no celebrity enrollment).
+// The same with default BuildOptions (no celebrity enrollment, no landmark descriptor).
 StatusOr<GalleryIndex> BuildIndex(const std::filesystem::path& dir, BuildReport* report);
 
 // Compares `index` with the folders: files added, removed or changed since the build.

@@ -177,28 +177,54 @@ Status QueryIndex::ExactKnn2(const cv::Mat& descriptors, cv::Mat* indices, cv::M
   return Status::Ok();
 }
 
-StatusOr<Verification> VerifyTemplate(const LocalFeatures& tmpl, const QueryIndex& query,
-                                      const VerifyOptions& options) {
-  Verification v;
+namespace {
+
+// Ratio-test correspondences template -> query, one template point per query point.
+Status Correspondences(const LocalFeatures& tmpl, const QueryIndex& query, double ratio,
+                       std::vector<cv::Point2f>* src, std::vector<cv::Point2f>* dst) {
   cv::Mat idx, dist;
   if (tmpl.descriptors.rows <= kExactMatchMaxDescriptors) {
     OCULAR_RETURN_IF_ERROR(query.ExactKnn2(tmpl.descriptors, &idx, &dist));
   } else {
     OCULAR_RETURN_IF_ERROR(query.Knn2(tmpl.descriptors, &idx, &dist));
   }
-  if (idx.empty()) return v;
-  const double r2 = options.ratio * options.ratio;  // FLANN returns squared L2 distances
-  std::vector<cv::Point2f> src, dst;
+  if (idx.empty()) return Status::Ok();
+  const double r2 = ratio * ratio;  // FLANN returns squared L2 distances
   std::vector<int> used(query.features().points.size(), 0);
   for (int i = 0; i < idx.rows; ++i) {
     const int a = idx.at<int>(i, 0);
     if (a < 0 || idx.at<int>(i, 1) < 0 || dist.at<float>(i, 0) >= r2 * dist.at<float>(i, 1)) {
       continue;
     }
-    if (used[a]++) continue;  // one template point per query point
-    src.push_back(tmpl.points[i]);
-    dst.push_back(query.features().points[a]);
+    if (used[a]++) continue;
+    src->push_back(tmpl.points[i]);
+    dst->push_back(query.features().points[a]);
   }
+  return Status::Ok();
+}
+
+}  // namespace
+
+StatusOr<int> EpipolarInliers(const LocalFeatures& tmpl, const QueryIndex& query, double ratio,
+                              double threshold) {
+  std::vector<cv::Point2f> src, dst;
+  OCULAR_RETURN_IF_ERROR(Correspondences(tmpl, query, ratio, &src, &dst));
+  if (src.size() < 8) return 0;
+  try {
+    cv::Mat mask;
+    cv::Mat f = cv::findFundamentalMat(src, dst, cv::USAC_MAGSAC, threshold, 0.999, mask);
+    if (f.empty() || mask.empty()) return 0;
+    return cv::countNonZero(mask);
+  } catch (const cv::Exception& e) {
+    return Internal(std::string("epipolar verification failed: ") + e.what());
+  }
+}
+
+StatusOr<Verification> VerifyTemplate(const LocalFeatures& tmpl, const QueryIndex& query,
+                                      const VerifyOptions& options) {
+  Verification v;
+  std::vector<cv::Point2f> src, dst;
+  OCULAR_RETURN_IF_ERROR(Correspondences(tmpl, query, options.ratio, &src, &dst));
   v.matches = static_cast<int>(src.size());
   if (v.matches < std::max(options.min_inliers, 4)) return v;
   try {

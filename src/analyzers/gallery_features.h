@@ -91,4 +91,12 @@ inline constexpr int kExactMatchMaxDescriptors = 600;
 StatusOr<Verification> VerifyTemplate(const LocalFeatures& tmpl, const QueryIndex& query,
                                       const VerifyOptions& options);
 
+// Relaxed verification for landmarks once the global descriptor has shortlisted a template: the
+// ratio-test correspondences (as VerifyTemplate) are fitted with a fundamental matrix
+// (USAC_MAGSAC), which accepts any rigid 3-D scene seen from two viewpoints, where a homography
+// only fits planar or distant scenes. Returns the number of inliers (0 with fewer than 8
+// correspondences). `threshold` is the epipolar distance in query pixels.
+StatusOr<int> EpipolarInliers(const LocalFeatures& tmpl, const QueryIndex& query, double ratio,
+                              double threshold);
+
 }  // namespace ocular::gallery

@@ -29,6 +29,8 @@ StatusOr<std::shared_ptr<const LoadedGallery>> LoadGallery(const std::filesystem
   if (brands->templates() > 0) loaded->brands = std::move(brands);
   if (celebrities->templates() > 0) loaded->celebrities = std::move(celebrities);
   if (landmarks->templates() > 0) loaded->landmarks = std::move(landmarks);
+  OCULAR_ASSIGN_OR_RETURN(GlobalMatcher global, GlobalMatcher::Create(index));
+  if (global.templates() > 0) loaded->landmarks_global = std::make_shared<GlobalMatcher>(std::move(global));
   for (const GalleryEntry& e : index.entries) {
     if (e.kind == GalleryKind::kCelebrities) ++loaded->celebrity_names;
   }

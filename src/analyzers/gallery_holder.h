@@ -17,6 +17,7 @@
 #include "analyzers/celebrity_matcher.h"
 #include "analyzers/gallery_index.h"
 #include "analyzers/gallery_matcher.h"
+#include "analyzers/landmark_global.h"
 #include "core/status.h"
 
 namespace ocular::gallery {
@@ -25,6 +26,8 @@ struct LoadedGallery {
   // Null when the index has no template of that kind.
   std::shared_ptr<const GalleryMatcher> brands;
   std::shared_ptr<const GalleryMatcher> landmarks;
+  // The landmark templates with a global descriptor (null when the index has none).
+  std::shared_ptr<const GlobalMatcher> landmarks_global;
   std::shared_ptr<const CelebrityMatcher> celebrities;
   size_t celebrity_names = 0;  // names with a celebrities/ folder (enrolled or not)
 };

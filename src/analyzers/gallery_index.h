@@ -6,7 +6,7 @@
 // File format (little-endian), `<DIR>/.index`:
 //   header : magic "OCGALIDX" (8 bytes) | u32 format version (kIndexFormatVersion)
 //            | u64 payload size | 64 ASCII hex chars: sha256 of the payload
-//   payload: u32 entry count, then per entry:
+//   payload: str embedding id (GalleryIndex::embedding_id) | u32 entry count, then per entry:
 //            u8 kind | str name | u32 source count | per source: str path, str sha256, u8 enrolled,
 //            str note | u32 template count | per template: i32 source | i32 width | i32 height
 //            | f32 outline x,y,w,h | u32 n | u32 dim | n x (f32 x, f32 y) | n*dim f32
@@ -33,7 +33,10 @@ inline constexpr GalleryKind kAllKinds[] = {GalleryKind::kBrands, GalleryKind::k
 std::string_view KindFolder(GalleryKind kind);
 
 inline constexpr char kIndexFileName[] = ".index";
-inline constexpr std::uint32_t kIndexFormatVersion = 1;
+// Version 2 (landmark global descriptors): the payload starts with the embedding id, and
+// landmark templates carry a global descriptor in GalleryTemplate::embedding. Version 1 files
+// are rejected ("rebuild the index"): they have neither.
+inline constexpr std::uint32_t kIndexFormatVersion = 2;
 
 // One reference file of a name, as found at build time.
 struct GallerySource {
@@ -46,7 +49,9 @@ struct GallerySource {
 struct GalleryTemplate {
   int source = -1;           // index into GalleryEntry::sources
   LocalFeatures features;    // brands and landmarks
-  std::vector<float> embedding;  // celebrities (L2-normalised); empty otherwise
+  // L2-normalised. Celebrities: the face embedding. Landmarks: the global image descriptor
+  // (landmark_descriptor.h) when the index was built with the descriptor model, else empty.
+  std::vector<float> embedding;
 };
 
 struct GalleryEntry {
@@ -57,6 +62,10 @@ struct GalleryEntry {
 };
 
 struct GalleryIndex {
+  // Identifies the function that computed the landmark embeddings (model name, version, output,
+  // pooling, views; LandmarkDescriber::id()), so that a matcher never compares descriptors of
+  // different models. Empty when the index has no landmark embeddings.
+  std::string embedding_id;
   std::vector<GalleryEntry> entries;  // sorted by (kind, name) by the builder
 };
 

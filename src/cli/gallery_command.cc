@@ -4,6 +4,8 @@
 //           each skipped image is a warning on stderr. Exit 0, or 1 when nothing could be built.
 //           Celebrities are enrolled with the face models of --repo (loaded only when
 //           DIR/celebrities exists; without them each portrait is skipped with the reason).
+//           Landmark photos also get a global descriptor from the `landmark-descriptor` model
+//           of --repo (when installed; otherwise local features only, with a warning).
 //   list    prints "kind<TAB>name<TAB>templates<TAB>images enrolled/found" per name. Exit 1
 //           without an index.
 //   verify  compares the index with the folders; prints each difference. Exit 0 when up to
@@ -15,6 +17,7 @@
 #include "analyzers/celebrity_faces.h"
 #include "analyzers/gallery_build.h"
 #include "analyzers/gallery_index.h"
+#include "analyzers/landmark_descriptor.h"
 #include "cli/command.h"
 #include "cli/common_options.h"
 #include "cli/gallery_options.h"
@@ -47,6 +50,24 @@ gallery::FaceEnrollFn FaceEnroller(const std::string& repo_dir) {
   };
 }
 
+// The landmark descriptor from the model repository `repo`, when there are landmarks to
+// describe; null (with a warning) when the model is not installed.
+std::unique_ptr<gallery::LandmarkDescriber> LandmarkDescriberFor(const std::string& dir,
+                                                                 const std::string& repo) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(std::filesystem::path(dir) / "landmarks", ec)) return nullptr;
+  StatusOr<std::unique_ptr<runtime::ModelRepository>> models = runtime::ModelRepository::Open(repo);
+  StatusOr<std::unique_ptr<gallery::LandmarkDescriber>> d =
+      models.ok() ? gallery::LandmarkDescriber::Load(**models)
+                  : StatusOr<std::unique_ptr<gallery::LandmarkDescriber>>(models.status());
+  if (!d.ok()) {
+    std::cerr << "warning: landmarks get no global descriptor (" << d.status().message()
+              << "): they will be matched by local features only\n";
+    return nullptr;
+  }
+  return std::move(d).value();
+}
+
 int Build(const std::string& dir, const std::string& repo) {
   gallery::BuildReport report;
   gallery::BuildOptions options;
@@ -54,6 +75,8 @@ int Build(const std::string& dir, const std::string& repo) {
   if (std::filesystem::is_directory(std::filesystem::path(dir) / "celebrities", ec)) {
     options.enroll_face = FaceEnroller(repo);
   }
+  std::unique_ptr<gallery::LandmarkDescriber> describer = LandmarkDescriberFor(dir, repo);
+  options.describer = describer.get();
   StatusOr<gallery::GalleryIndex> index = gallery::BuildIndex(dir, options, &report);
   if (!index.ok()) {
     std::cerr << "ocular gallery build: " << index.status().message() << "\n";
@@ -119,7 +142,7 @@ CommandRegistrar registrar(
       cmd.require_subcommand(1);
       // `gallery build --galleries DIR`: the option belongs to each subcommand.
       for (CLI::App* sub : {build, list, verify}) AddGalleriesOption(*sub, dir.get());
-      AddModelRepoOption(*build, repo.get());  // face models for celebrity enrollment
+      AddModelRepoOption(*build, repo.get());  // face models and the landmark descriptor
       return [=]() {
         if (build->parsed()) return Build(*dir, *repo);
         if (list->parsed()) return List(*dir);

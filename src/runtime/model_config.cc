@@ -12,7 +12,7 @@ using nlohmann::json;
 
 constexpr Task kTasks[] = {Task::kObjectDetection,     Task::kFaceDetection, Task::kFaceEmbedding,
                            Task::kImageClassification, Task::kSegmentation,  Task::kTextDetection,
-                           Task::kTextRecognition,     Task::kTest};
+                           Task::kTextRecognition,     Task::kImageDescriptor, Task::kTest};
 
 // Builds "<file>: <field>: <problem>" errors.
 class Parser {
@@ -231,6 +231,8 @@ std::string_view TaskName(Task task) {
       return "text-detection";
     case Task::kTextRecognition:
       return "text-recognition";
+    case Task::kImageDescriptor:
+      return "image-descriptor";
     case Task::kTest:
       return "test";
   }

@@ -33,6 +33,7 @@ enum class Task {
   kSegmentation,         // "segmentation"
   kTextDetection,        // "text-detection"
   kTextRecognition,      // "text-recognition"
+  kImageDescriptor,      // "image-descriptor": feature maps pooled into a global descriptor
   kTest,                 // "test": fixtures only
 };
 std::string_view TaskName(Task task);

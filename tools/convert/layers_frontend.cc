@@ -151,7 +151,17 @@ StatusOr<FrontendResult> ConvertLayersModel(const TfjsModel& m, const ConvertOpt
     last = nm;
     return Status::Ok();
   };
+  // With explicit outputs (--outputs / the spec's "outputs": Keras layer names), conversion stops
+  // once every requested layer exists: the layers after them (e.g. a classifier head whose Dense
+  // weights fix the input size) are neither converted nor exported.
+  auto all_outputs_ready = [&] {
+    if (opts.outputs.empty()) return false;
+    for (const std::string& o : opts.outputs)
+      if (!vals.count(o)) return false;
+    return true;
+  };
   for (const json& L : layers) {
+    if (all_outputs_ready()) break;
     const std::string cls = L.at("class_name").get<std::string>();
     const json& c = L.at("config");
     const std::string nm = L.contains("name") ? L["name"].get<std::string>() : c.at("name").get<std::string>();
@@ -184,7 +194,11 @@ StatusOr<FrontendResult> ConvertLayersModel(const TfjsModel& m, const ConvertOpt
     last = nm;
   }
   std::vector<std::string> out_names;
-  if (!sequential)
+  if (!opts.outputs.empty()) {
+    for (const std::string& o : opts.outputs)
+      if (!vals.count(o)) return InvalidArgument("requested output '" + o + "' is not a layer of the model");
+    out_names = opts.outputs;
+  } else if (!sequential)
     for (const json& o : cfg.at("output_layers")) out_names.push_back(o[0].get<std::string>());
   else
     out_names.push_back(last);

@@ -39,6 +39,7 @@ GalleryIndex SampleIndex() {
   person.templates.push_back(face);
   index.entries.push_back(person);
   index.entries.push_back(GalleryEntry{GalleryKind::kLandmarks, "Empty", {}, {}});
+  index.embedding_id = "model 'landmark-descriptor' 2026-11-26 block_13_expand_relu rmac whole";
   return index;
 }
 
@@ -46,6 +47,7 @@ TEST(GalleryIndexTest, RoundTripKeepsEverything) {
   const GalleryIndex in = SampleIndex();
   StatusOr<GalleryIndex> out = ParseIndex(SerializeIndex(in));
   ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_EQ(out->embedding_id, in.embedding_id);
   ASSERT_EQ(out->entries.size(), in.entries.size());
   for (size_t i = 0; i < in.entries.size(); ++i) {
     const GalleryEntry& a = in.entries[i];
@@ -107,6 +109,18 @@ TEST(GalleryIndexTest, RejectsForeignDamagedAndOtherVersionFiles) {
   std::string version = good;
   version[8] = 99;
   EXPECT_NE(ParseIndex(version).status().message().find("version 99"), std::string::npos);
+}
+
+TEST(GalleryIndexTest, RejectsVersion1WithRebuildHint) {
+  // A version 1 index has no embedding id and no landmark descriptors: reading it as version 2
+  // would take its entry count for a string length, so it is refused by version.
+  std::string v1 = SerializeIndex(SampleIndex());
+  v1[8] = 1;
+  StatusOr<GalleryIndex> r = ParseIndex(v1);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("version 1"), std::string::npos);
+  EXPECT_NE(r.status().message().find("rebuild"), std::string::npos);
+  EXPECT_EQ(kIndexFormatVersion, 2u);
 }
 
 TEST(GalleryIndexTest, KindFolders) {

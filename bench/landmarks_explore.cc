@@ -1,0 +1,451 @@
+// Landmark recognition experiments (issue 6): the measurements behind the design in
+// docs/accuracy.md ("Galleries"). Not the shipped pipeline: see landmarks_eval for that.
+//
+//   landmarks_explore MODE [--models DIR] [--images DIR] [--coco DIR]
+//   --explore   global-descriptor variants (output x pooling x views x centering): top-1
+//               accuracy, lowest correct top-1 cosine, highest negative cosine
+//   --cohort    the cohort test (landmark_global.h) for several outputs/poolings
+//   --geometry  SIFT homography and fundamental-matrix (USAC_MAGSAC) inliers, every pair
+//   --deep      CNN feature-map cells as local features (mutual NN + RANSAC) per output
+//   --augment   enrollment augmentation (mirror / darkened / brightened copies as templates)
+// Outputs the model lacks are skipped; for the layer comparison convert the descriptor with
+// more outputs into another repository, e.g.
+//   build/ocular convert .deps/npm/nsfwjs@4.4.0/package/dist/models/mobilenet_v2/model.min.js
+//     /tmp/lm_models --spec tools/convert/pack/landmark-descriptor.json --version 2026-11-26
+//     --outputs block_6_expand_relu,block_10_expand_relu,block_13_expand_relu,block_16_expand_relu,out_relu
+#include <cstdio>
+#include <cstdlib>
+
+#include <opencv2/calib3d.hpp>
+#include <opencv2/core.hpp>
+
+#include "analyzers/gallery_analyzers.h"
+#include "analyzers/gallery_build.h"
+#include "analyzers/gallery_matcher.h"
+#include "analyzers/landmark_descriptor.h"
+#include "analyzers/landmark_global.h"
+#include "landmarks_data.h"
+#include "runtime/model_repository.h"
+
+using namespace ocular;
+using namespace ocular::gallery;
+using namespace landmarks_bench;
+
+namespace {
+
+int Explore(runtime::ModelRepository& repo, const std::map<std::string, cv::Mat>& pairs,
+            const std::vector<Image>& negatives, const std::vector<Image>& background) {
+  std::printf("output\tpooling\tviews\ttop1_correct\tmin_correct_sim\tmax_wrong_landmark_sim\t"
+              "max_negative_sim\tnegative\tcorrect_above_all_negatives\n");
+  for (const char* output : {"block_13_expand_relu", "out_relu"}) {
+    for (Pooling pooling : {Pooling::kAverage, Pooling::kGem, Pooling::kMax, Pooling::kRmac}) {
+      for (int views : {0, 1, 2}) {
+        DescriptorOptions o;
+        o.output = output;
+        o.pooling = pooling;
+        o.mirror = views >= 1;
+        o.square_crop = views >= 2;
+        auto d = LandmarkDescriber::Load(repo, o);
+        if (!d.ok()) {
+          std::printf("# skipped %s: %s\n", output, d.status().message().c_str());
+          continue;
+        }
+        std::map<std::string, std::vector<float>> desc, raw;
+        for (const auto& [name, img] : pairs) raw[name] = *(*d)->Describe(img);
+        std::vector<std::vector<float>> neg(negatives.size()), raw_neg;
+        for (const Image& n : negatives) raw_neg.push_back(*(*d)->Describe(n.bgr));
+       std::vector<std::vector<float>> bg;
+       for (const Image& b : background) bg.push_back(*(*d)->Describe(b.bgr));
+       const std::vector<float> bg_mean = bg.empty() ? std::vector<float>{} : GalleryMean(bg);
+       for (int center = 0; center < 4; ++center) {
+        if (center >= 2 && bg.empty()) continue;
+        int correct = 0;
+        float min_correct = 1, max_wrong = -1, max_neg = -1;
+        std::string max_neg_name;
+        std::vector<float> correct_scores;
+        for (int e : {1, 2}) {
+          const std::vector<float> first = center >= 2 ? bg_mean : std::vector<float>{};
+          std::vector<float> mean;
+          if (center == 1 || center == 3) {
+            std::vector<std::vector<float>> g;
+            for (const std::string& l : kLandmarks) g.push_back(Centered(raw[PhotoName(l, e)], first));
+            mean = GalleryMean(g);
+          }
+          for (auto& [name, v] : raw) desc[name] = Centered(Centered(v, first), mean);
+          for (size_t i = 0; i < negatives.size(); ++i) neg[i] = Centered(Centered(raw_neg[i], first), mean);
+          for (const std::string& q : kLandmarks) {
+            std::string best;
+            float best_s = -1;
+            for (const std::string& g : kLandmarks) {
+              const float s = DescriptorSimilarity(desc[PhotoName(q, 3 - e)], desc[PhotoName(g, e)]);
+              if (g != q) max_wrong = std::max(max_wrong, s);
+              if (s > best_s) best_s = s, best = g;
+            }
+            if (best == q) {
+              ++correct;
+              min_correct = std::min(min_correct, best_s);
+              correct_scores.push_back(best_s);
+            }
+          }
+          for (size_t i = 0; i < negatives.size(); ++i) {
+            for (const std::string& g : kLandmarks) {
+              const float s = DescriptorSimilarity(neg[i], desc[PhotoName(g, e)]);
+              if (s > max_neg) max_neg = s, max_neg_name = negatives[i].name + "~" + g;
+            }
+          }
+        }
+        int above = 0;
+        for (float s : correct_scores) above += s > std::max(max_neg, max_wrong) ? 1 : 0;
+        std::printf("%s\t%s\t%s%s\t%d/10\t%.3f\t%.3f\t%.3f\t%s\t%d\n", output, PoolingName(pooling, 3.0).c_str(),
+                    views == 0 ? "whole" : views == 1 ? "whole+mirror" : "whole+square+mirror",
+                    center == 0 ? "" : center == 1 ? "+gallery_mean" : center == 2 ? "+background_mean" : "+background+gallery_mean", correct, min_correct, max_wrong, max_neg, max_neg_name.c_str(), above);
+        std::fflush(stdout);
+       }
+      }
+    }
+  }
+  return 0;
+}
+
+// Geometric evidence of every (query, template) pair: strict homography inliers (0 when not
+// verified), and fundamental-matrix inliers at several ratio tests.
+int Geometry(const std::map<std::string, cv::Mat>& pairs, const std::vector<Image>& negatives) {
+  std::map<std::string, LocalFeatures> feats;
+  auto features = [&](const std::string& name, const cv::Mat& bgr) -> const LocalFeatures& {
+    auto it = feats.find(name);
+    if (it == feats.end()) it = feats.emplace(name, *ExtractFeatures(bgr, LandmarkQueryOptions())).first;
+    return it->second;
+  };
+  std::printf("query\ttemplate\tsame\th_inliers\tf_inl_r0.8_t2\tf_inl_r0.8_t4\tf_inl_r0.9_t2\tf_inl_r0.9_t4\n");
+  const MatcherOptions mo = LandmarkMatcherOptions();
+  auto row = [&](const std::string& qn, const cv::Mat& q, const std::string& l, int e) {
+    const LocalFeatures& tf = features(PhotoName(l, e), pairs.at(PhotoName(l, e)));
+    const LocalFeatures& qf = features(qn, q);
+    auto qi = QueryIndex::Build(qf);
+    auto v = VerifyTemplate(tf, *qi, mo.verify);
+    std::printf("%s\t%s\t%d\t%d", qn.c_str(), PhotoName(l, e).c_str(),
+                qn.rfind("landmark_" + l + "_", 0) == 0 ? 1 : 0, v->matched ? v->inliers : 0);
+    for (double r : {0.8, 0.9})
+      for (double t : {2.0, 4.0}) std::printf("\t%d", *EpipolarInliers(tf, *qi, r, t));
+    std::printf("\n");
+    std::fflush(stdout);
+  };
+  for (int e : {1, 2}) {
+    for (const std::string& q : kLandmarks) {
+      for (const std::string& l : kLandmarks) row(PhotoName(q, 3 - e), pairs.at(PhotoName(q, 3 - e)), l, e);
+    }
+  }
+  for (const Image& n : negatives) {
+    for (int e : {1, 2})
+      for (const std::string& l : kLandmarks) row(n.name, n.bgr, l, e);
+  }
+  return 0;
+}
+
+// Cohort test on the global descriptor (no geometry): for query q and its top-1 template t,
+// q_margin = s(q,t) - max s(q,c) over the cohort (other names' templates [+ background]);
+// t_margin = s(q,t) - max_b s(t,b) over the background. Prints both per true query and the
+// largest min(q_margin, t_margin) over all negatives.
+// The cohort variants run (all combinations take ~30 min; OCULAR_COHORT_ALL=1 runs them all):
+// by default the photometric variants of the shipped output/pooling.
+bool Selected(const char* output, Pooling pooling, int views, int center, int use_bg, int photometric) {
+  if (std::getenv("OCULAR_COHORT_ALL")) return true;
+  (void)photometric;
+  return std::string(output) == "block_13_expand_relu" && pooling == Pooling::kRmac && views == 0 &&
+         center == 0 && use_bg == 1;
+}
+
+int Cohort(runtime::ModelRepository& repo, const std::map<std::string, cv::Mat>& pairs,
+           const std::vector<Image>& negatives, const std::vector<Image>& background) {
+  for (const char* output : {"block_6_expand_relu", "block_10_expand_relu", "block_13_expand_relu", "block_16_expand_relu"}) {
+  for (Pooling pooling : {Pooling::kGem, Pooling::kRmac}) {
+    for (int views : {0, 2}) {
+      for (int center : {0, 1}) {
+      for (int use_bg : {0, 1, 2}) {
+      for (int photometric : {0, 1, 2, 3}) {
+        if (!Selected(output, pooling, views, center, use_bg, photometric)) continue;
+        DescriptorOptions o;
+        o.photometric = photometric;
+        o.output = output;
+        o.pooling = pooling;
+        o.mirror = views >= 1;
+        o.square_crop = views >= 2;
+        auto d = LandmarkDescriber::Load(repo, o);
+        if (!d.ok()) {
+          std::printf("# skipped %s: %s\n", output, d.status().message().c_str());
+          continue;
+        }
+        std::vector<std::vector<float>> bg;
+        for (const Image& b : background) bg.push_back(*(*d)->Describe(b.bgr));
+        const std::vector<float> mean = center ? GalleryMean(bg) : std::vector<float>{};
+        for (auto& b : bg) b = Centered(b, mean);
+        std::map<std::string, std::vector<float>> desc;
+        for (const auto& [name, img] : pairs) desc[name] = Centered(*(*d)->Describe(img), mean);
+        std::vector<std::vector<float>> neg;
+        for (const Image& n : negatives) neg.push_back(Centered(*(*d)->Describe(n.bgr), mean));
+        // Returns {top1 name, min(q_margin, t_margin)} of a query against gallery e.
+        auto score = [&](const std::vector<float>& q, int e, float* qm, float* tm) {
+          std::string best;
+          float best_s = -2, second = -2;
+          for (const std::string& g : kLandmarks) {
+            const float sim = DescriptorSimilarity(q, desc[PhotoName(g, e)]);
+            if (sim > best_s) second = best_s, best_s = sim, best = g;
+            else second = std::max(second, sim);
+          }
+          float qb = second, tb = -2;
+          if (use_bg == 2) {  // z-norm against the background (T-norm / Z-norm)
+            double mq = 0, vq = 0, mt = 0, vt = 0;
+            for (const auto& b : bg) {
+              const double a = DescriptorSimilarity(q, b), c = DescriptorSimilarity(desc[PhotoName(best, e)], b);
+              mq += a, vq += a * a, mt += c, vt += c * c;
+            }
+            const double n = bg.size();
+            mq /= n, mt /= n;
+            const double sq = std::sqrt(std::max(1e-12, vq / n - mq * mq)), st = std::sqrt(std::max(1e-12, vt / n - mt * mt));
+            *qm = float((best_s - mq) / sq - (second - mq) / sq * 0.0);
+            *tm = float((best_s - mt) / st);
+            // q-side also needs the top-1 to beat the other names: require it via the z of the second.
+            *qm = std::min(*qm, float((best_s - second) / sq * 10));
+            return best;
+          }
+          if (use_bg) {
+            for (const auto& b : bg) {
+              qb = std::max(qb, DescriptorSimilarity(q, b));
+              tb = std::max(tb, DescriptorSimilarity(desc[PhotoName(best, e)], b));
+            }
+          }
+          *qm = best_s - qb;
+          *tm = use_bg ? best_s - tb : 1.f;
+          return best;
+        };
+        std::printf("== photometric %d %s %s %s %s %s\n", photometric, output, PoolingName(pooling, 3).c_str(), views ? "whole+square+mirror" : "whole",
+                    center ? "background-centered" : "raw", use_bg == 2 ? "znorm" : use_bg ? "cohort=others+background" : "cohort=others");
+        float worst_pos = 9;
+        int correct = 0;
+        for (int e : {1, 2}) {
+          for (const std::string& q : kLandmarks) {
+            float qm, tm;
+            std::string top = score(desc[PhotoName(q, 3 - e)], e, &qm, &tm);
+            std::printf("  %-34s top1 %-18s q_margin %+.3f t_margin %+.3f\n", PhotoName(q, 3 - e).c_str(), top.c_str(), qm, tm);
+            if (top == q) ++correct, worst_pos = std::min(worst_pos, std::min(qm, tm));
+          }
+        }
+        float worst_neg = -9;
+        std::string worst_name;
+        int neg_pos = 0;
+        for (size_t i = 0; i < negatives.size(); ++i) {
+          for (int e : {1, 2}) {
+            float qm, tm;
+            std::string top = score(neg[i], e, &qm, &tm);
+            if (std::min(qm, tm) > 0) ++neg_pos;
+            if (std::min(qm, tm) > worst_neg) worst_neg = std::min(qm, tm), worst_name = negatives[i].name + "~" + top;
+          }
+        }
+        int sep = 0;
+        for (int e : {1, 2})
+          for (const std::string& q : kLandmarks) {
+            float qm, tm;
+            if (score(desc[PhotoName(q, 3 - e)], e, &qm, &tm) == q && std::min(qm, tm) > worst_neg) ++sep;
+          }
+        std::printf("  top1 %d/10, lowest correct min-margin %.3f, highest negative %.3f (%s), negatives with both margins > 0: %d, correct above every negative: %d\n",
+                    correct, worst_pos, worst_neg, worst_name.c_str(), neg_pos, sep);
+        std::fflush(stdout);
+      }
+      }
+      }
+    }
+  }
+  }
+  return 0;
+}
+
+struct DeepResult { int mutual = 0, h_inl = 0, a_inl = 0; };
+
+cv::Mat CellVectors(const FeatureMap& m, bool root) {
+  cv::Mat x(m.h * m.w, m.c, CV_32F);
+  for (int i = 0; i < m.h * m.w; ++i) {
+    float* r = x.ptr<float>(i);
+    double n = 0;
+    for (int k = 0; k < m.c; ++k) {
+      r[k] = root ? std::sqrt(std::max(0.f, m.values[size_t(i) * m.c + k])) : m.values[size_t(i) * m.c + k];
+      n += double(r[k]) * r[k];
+    }
+    n = std::sqrt(n) + 1e-9;
+    for (int k = 0; k < m.c; ++k) r[k] = float(r[k] / n);
+  }
+  return x;
+}
+
+DeepResult DeepMatch(const FeatureMap& q, const FeatureMap& t, bool root, double ratio, double thr) {
+  cv::Mat Q = CellVectors(q, root), T = CellVectors(t, root);
+  cv::Mat S = Q * T.t();  // q cells x t cells
+  std::vector<int> best_t(S.rows), best_q(S.cols, -1);
+  std::vector<float> best_q_s(S.cols, -2);
+  std::vector<cv::Point2f> src, dst;
+  for (int i = 0; i < S.rows; ++i) {
+    const float* r = S.ptr<float>(i);
+    int b = 0; float bs = -2, ss = -2;
+    for (int j = 0; j < S.cols; ++j) {
+      if (r[j] > bs) ss = bs, bs = r[j], b = j; else ss = std::max(ss, r[j]);
+      if (r[j] > best_q_s[j]) best_q_s[j] = r[j], best_q[j] = i;
+    }
+    // ratio on distances: sqrt(2-2s)
+    best_t[i] = (std::sqrt(std::max(0.f, 2 - 2 * bs)) < ratio * std::sqrt(std::max(0.f, 2 - 2 * ss))) ? b : -1;
+  }
+  for (int i = 0; i < S.rows; ++i) {
+    const int j = best_t[i];
+    if (j < 0 || best_q[j] != i) continue;
+    src.emplace_back(float(j % t.w) + 0.5f, float(j / t.w) + 0.5f);
+    dst.emplace_back(float(i % q.w) + 0.5f, float(i / q.w) + 0.5f);
+  }
+  DeepResult r;
+  r.mutual = int(src.size());
+  if (src.size() >= 4) {
+    cv::Mat mask;
+    cv::Mat h = cv::findHomography(src, dst, cv::RANSAC, thr, mask, 2000, 0.995);
+    if (!h.empty()) r.h_inl = cv::countNonZero(mask);
+    cv::Mat mask2;
+    cv::Mat a = cv::estimateAffinePartial2D(src, dst, mask2, cv::RANSAC, thr, 2000, 0.995);
+    if (!a.empty()) r.a_inl = cv::countNonZero(mask2);
+  }
+  return r;
+}
+
+int Deep(runtime::ModelRepository& repo, const std::map<std::string, cv::Mat>& pairs,
+         const std::vector<Image>& negatives) {
+  for (const char* output : {"block_13_expand_relu", "out_relu"}) {
+    DescriptorOptions o;
+    o.output = output;
+    auto d = LandmarkDescriber::Load(repo, o);
+    if (!d.ok()) {
+      std::printf("# skipped %s: %s\n", output, d.status().message().c_str());
+      continue;
+    }
+    std::map<std::string, FeatureMap> maps;
+    for (const auto& [name, img] : pairs) maps[name] = *(*d)->Map(img);
+    std::vector<FeatureMap> neg;
+    for (const Image& n : negatives) neg.push_back(*(*d)->Map(n.bgr));
+    for (bool root : {false, true}) {
+      for (double ratio : {0.9, 1.0}) {
+        for (double thr : {1.0, 1.5}) {
+          int correct = 0;
+          std::vector<int> pos_h, pos_a;
+          std::string detail;
+          for (int e : {1, 2}) {
+            for (const std::string& q : kLandmarks) {
+              int bh = -1; std::string top; int true_h = 0, true_a = 0;
+              for (const std::string& g : kLandmarks) {
+                DeepResult r = DeepMatch(maps[PhotoName(q, 3 - e)], maps[PhotoName(g, e)], root, ratio, thr);
+                if (r.h_inl > bh) bh = r.h_inl, top = g;
+                if (g == q) true_h = r.h_inl, true_a = r.a_inl;
+              }
+              if (top == q) ++correct;
+              pos_h.push_back(true_h); pos_a.push_back(true_a);
+            }
+          }
+          int neg_h = 0, neg_a = 0, wrong_h = 0, wrong_a = 0;
+          for (int e : {1, 2})
+            for (const std::string& g : kLandmarks) {
+              for (const FeatureMap& n : neg) {
+                DeepResult r = DeepMatch(n, maps[PhotoName(g, e)], root, ratio, thr);
+                neg_h = std::max(neg_h, r.h_inl); neg_a = std::max(neg_a, r.a_inl);
+              }
+              for (const std::string& q : kLandmarks) {
+                if (q == g) continue;
+                DeepResult r = DeepMatch(maps[PhotoName(q, 3 - e)], maps[PhotoName(g, e)], root, ratio, thr);
+                wrong_h = std::max(wrong_h, r.h_inl); wrong_a = std::max(wrong_a, r.a_inl);
+              }
+            }
+          std::printf("%s root=%d ratio=%.1f thr=%.1f: top1(h) %d/10; true h_inl", output, root, ratio, thr, correct);
+          for (int x : pos_h) std::printf(" %d", x);
+          std::printf(" | max wrong-landmark %d, max negative %d; true a_inl", wrong_h, neg_h);
+          for (int x : pos_a) std::printf(" %d", x);
+          std::printf(" | max wrong %d, max negative %d\n", wrong_a, neg_a);
+          std::fflush(stdout);
+        }
+      }
+    }
+  }
+  return 0;
+}
+
+// Enrollment augmentation: each enrolled photo also contributes the descriptors of altered
+// copies (mirror, darkened "night" version, brightened version); the cohort test of
+// GlobalMatcher then takes the best template per name. Prints the calibration per variant.
+int Augment(runtime::ModelRepository& repo, const std::map<std::string, cv::Mat>& pairs,
+            const std::vector<Image>& negatives) {
+  DescriptorOptions o;
+  o.enroll_variants = false;  // the variants are made here
+  auto d = LandmarkDescriber::Load(repo, o);
+  if (!d.ok()) return std::fprintf(stderr, "%s\n", d.status().message().c_str()), 1;
+  std::vector<std::vector<float>> neg;
+  for (const Image& n : negatives) neg.push_back(*(*d)->Describe(n.bgr));
+  // Bit 0 mirror, bit 1 dark (gamma 2, gain 0.6), bit 2 bright (gamma 0.5), bit 3 darker
+  // (gamma 3, gain 0.4), bit 4 centre crop (80 %).
+  for (int variant = 0; variant < 32; ++variant) {
+    float max_other = -1;
+    std::vector<std::pair<std::string, float>> correct;
+    for (int e : {1, 2}) {
+      GalleryIndex index;
+      for (const std::string& l : kLandmarks) {
+        GalleryEntry entry{GalleryKind::kLandmarks, l, {}, {}};
+        const cv::Mat& img = pairs.at(PhotoName(l, e));
+        std::vector<cv::Mat> views = {img};
+        cv::Mat flipped;
+        cv::flip(img, flipped, 1);
+        if (variant & 1) views.push_back(flipped);
+        if (variant & 2) views.push_back(GammaGain(img, 2.0, 0.6));
+        if (variant & 4) views.push_back(GammaGain(img, 0.5, 1.0));
+        if (variant & 8) views.push_back(GammaGain(img, 3.0, 0.4));
+        if (variant & 16) views.push_back(img(cv::Rect(img.cols / 10, img.rows / 10, img.cols * 8 / 10, img.rows * 8 / 10)).clone());
+        for (const cv::Mat& v : views) entry.templates.push_back(GalleryTemplate{0, {}, *(*d)->Describe(v)});
+        index.entries.push_back(entry);
+      }
+      auto g = GlobalMatcher::Create(index);
+      bool acc;
+      for (const std::string& q : kLandmarks) {
+        auto r = g->Best(*(*d)->Describe(pairs.at(PhotoName(q, 3 - e))), (*d)->background(), &acc);
+        if (r->name == q) correct.push_back({q.substr(0, 6) + std::to_string(3 - e), float(r->margin)});
+        else max_other = std::max(max_other, float(r->margin));
+      }
+      for (const auto& n : neg) max_other = std::max(max_other, float(g->Best(n, (*d)->background(), &acc)->margin));
+    }
+    int above = 0;
+    std::printf("variant %2d (mirror %d dark %d bright %d darker %d crop %d): top-1 %zu/10, margins",
+                variant, variant & 1, (variant >> 1) & 1, (variant >> 2) & 1, (variant >> 3) & 1,
+                (variant >> 4) & 1, correct.size());
+    for (const auto& [q, m] : correct) {
+      std::printf(" %s:%.4f", q.c_str(), m);
+      above += m > max_other ? 1 : 0;
+    }
+    std::printf("; highest non-matching %.4f; correct above it: %d\n", max_other, above);
+    std::fflush(stdout);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string models = "models", images = "/work/shared/testdata/images", coco, mode;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--models" && i + 1 < argc) models = argv[++i];
+    else if (a == "--images" && i + 1 < argc) images = argv[++i];
+    else if (a == "--coco" && i + 1 < argc) coco = argv[++i];
+    else if (a == "--explore" || a == "--cohort" || a == "--geometry" || a == "--deep" ||
+             a == "--augment") mode = a;
+    else return std::fprintf(stderr, "unknown argument %s\n", a.c_str()), 2;
+  }
+  auto repo = runtime::ModelRepository::Open(models);
+  if (!repo.ok()) return std::fprintf(stderr, "%s\n", repo.status().message().c_str()), 1;
+  TestSet t = LoadTestSet(images, coco);
+  if (t.pairs.empty()) return std::fprintf(stderr, "landmark pairs missing in %s\n", images.c_str()), 1;
+  std::printf("# %zu negatives, %zu background images\n", t.negatives.size(), t.background.size());
+  if (mode == "--explore") return Explore(**repo, t.pairs, t.negatives, t.background);
+  if (mode == "--cohort") return Cohort(**repo, t.pairs, t.negatives, t.background);
+  if (mode == "--geometry") return Geometry(t.pairs, t.negatives);
+  if (mode == "--deep") return Deep(**repo, t.pairs, t.negatives);
+  if (mode == "--augment") return Augment(**repo, t.pairs, t.negatives);
+  return std::fprintf(stderr, "usage: landmarks_explore --explore|--cohort|--geometry|--deep ...\n"), 2;
+}
