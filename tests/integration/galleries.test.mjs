@@ -35,11 +35,13 @@ async function post(srv, route, file) {
   });
 }
 
-describe("celebrities through the server", { skip: missing ?? false }, () => {
+describe("celebrities and landmarks through the server", { skip: missing ?? false }, () => {
   let dir, srv, off;
   before(async () => {
     dir = tmpDir("ocular-gallery-");
     enroll(dir, "celebrities", "Barack Obama", "portrait_obama.jpg");
+    enroll(dir, "landmarks", "Taj Mahal", "landmark_taj_mahal_1.jpg");
+    enroll(dir, "landmarks", "Golden Gate Bridge", "landmark_golden_gate_1.jpg");
     buildGallery(dir);
     srv = await startServer({ args: ["--galleries", dir, "--enable-celebrities"] });
     off = await startServer({ args: ["--galleries", dir] });
@@ -104,8 +106,26 @@ describe("celebrities through the server", { skip: missing ?? false }, () => {
     assert.deepEqual(r.json.result.celebrities.map((c) => c.name), ["Grace Hopper"]);
   });
 
+  test("landmarks: another photo of an enrolled place is named, other photos are not", async () => {
+    const models = await request(`${srv.url}/vision/v3.2/models`, { headers: { "ocp-apim-subscription-key": KEY } });
+    assert.ok(models.json.models.some((m) => m.name === "landmarks"), models.text);
+    const r = await post(srv, "/vision/v3.2/models/landmarks/analyze", "landmark_taj_mahal_2.jpg");
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json.result.landmarks.map((l) => l.name), ["Taj Mahal"]);
+    assert.ok(r.json.result.landmarks[0].confidence > 0 && r.json.result.landmarks[0].confidence <= 1, r.text);
+    const d = await post(srv, "/vision/v3.2/analyze?visualFeatures=Categories&details=Landmarks", "landmark_golden_gate_2.jpg");
+    assert.equal(d.status, 200, d.text);
+    const names = d.json.categories.flatMap((c) => c.detail?.landmarks ?? []).map((l) => l.name);
+    assert.deepEqual(names, ["Golden Gate Bridge"]);
+    for (const f of ["landmark_colosseum.jpg", "food_pizza.jpg", "landmark_sydney_opera_house.jpg"]) {
+      const n = await post(srv, "/vision/v3.2/models/landmarks/analyze", f);
+      assert.equal(n.status, 200, n.text);
+      assert.deepEqual(n.json.result.landmarks, [], f);
+    }
+  });
+
   test("no recognised name and no image name reaches the logs", () => {
     const logs = srv.logs.join("\n") + off.logs.join("\n");
-    assert.doesNotMatch(logs, /Obama|Hopper|faces_two_people/);
+    assert.doesNotMatch(logs, /Obama|Hopper|Taj|Golden Gate|faces_two_people/);
   });
 });

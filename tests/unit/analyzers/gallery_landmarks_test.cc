@@ -48,7 +48,7 @@ Totals Evaluate(const LandmarkDescriber* describer, const std::vector<fs::path>&
       testing::Enroll(dir.path(), "landmarks", l, testing::SharedImages() / PhotoName(l, enrolled));
     }
     BuildReport report;
-    StatusOr<GalleryIndex> index = BuildIndex(dir.path(), BuildOptions{.describer = describer}, &report);
+    StatusOr<GalleryIndex> index = BuildIndex(dir.path(), BuildOptions{.enroll_face = nullptr, .describer = describer}, &report);
     EXPECT_TRUE(index.ok());
     if (!index.ok()) return t;
     EXPECT_EQ(report.enrolled, 5) << "every shared landmark photo has enough keypoints";
@@ -125,7 +125,7 @@ TEST_F(GalleryLandmarksTest, EnrollmentStoresThePhotoAndItsVariants) {
   testing::TempDir dir;
   testing::Enroll(dir.path(), "landmarks", "eiffel", testing::SharedImages() / PhotoName("eiffel", 1));
   BuildReport report;
-  StatusOr<GalleryIndex> index = BuildIndex(dir.path(), BuildOptions{.describer = describer.get()}, &report);
+  StatusOr<GalleryIndex> index = BuildIndex(dir.path(), BuildOptions{.enroll_face = nullptr, .describer = describer.get()}, &report);
   ASSERT_TRUE(index.ok());
   EXPECT_EQ(index->embedding_id, describer->id());
   ASSERT_EQ(index->entries.size(), 1u);
