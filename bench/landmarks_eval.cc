@@ -96,7 +96,7 @@ int main(int argc, char** argv) {
       fs::copy_file(fs::path(images) / PhotoName(l, e), dir.path / "landmarks" / l / PhotoName(l, e));
     }
     BuildReport report;
-    auto index = BuildIndex(dir.path, BuildOptions{.describer = &d}, &report);
+    auto index = BuildIndex(dir.path, BuildOptions{.enroll_face = nullptr, .describer = &d}, &report);
     if (!index.ok()) return std::fprintf(stderr, "%s\n", index.status().message().c_str()), 1;
     auto local = GalleryMatcher::Create(*index, GalleryKind::kLandmarks, LandmarkMatcherOptions());
     auto global = GlobalMatcher::Create(*index, gopt);
