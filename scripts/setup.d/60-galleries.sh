@@ -6,6 +6,9 @@
 #   - The subset is the consumer brands below: flat single-colour marks give few keypoints, and
 #     every extra mark is a chance of a false match, so the default stays small. Add operator
 #     logos (photos of the real mark) for production use; see docs/galleries.md.
+#   - Each linked mark also gets brands/<Title>/colour.txt, the icon's brand `hex` from the
+#     simple-icons data file: the colour + silhouette path for flat marks SIFT cannot match
+#     (src/analyzers/brand_shape.h; not a template, so the index does not change).
 #   - OCULAR_GALLERY_ICONS="slug slug ..." replaces the subset; OCULAR_GALLERY_ICONS=all links
 #     every icon (slower to build, lower precision: measured in docs/accuracy.md).
 # Idempotent: the index is rebuilt only when `ocular gallery verify` reports it out of date.
@@ -14,6 +17,7 @@ cd "$OCULAR_ROOT"
 BIN="${OCULAR_BIN:-build/ocular}"
 DIR="${OCULAR_GALLERIES:-galleries}"
 ICONS=".deps/npm/simple-icons@16.37.0/package/icons"
+DATA=".deps/npm/simple-icons@16.37.0/package/data/simple-icons.json"
 DEFAULT_ICONS="adidas airbnb aldinord americanexpress apple audi bmw bosch burgerking cocacola
 dhl ebay facebook fedex ferrari fila ford google honda hp ikea instagram intel kfc lg lufthansa
 mastercard mcdonalds mitsubishi netflix nike nikon nissan nvidia panasonic paypal peugeot
@@ -42,6 +46,12 @@ for slug in $SUBSET; do
     mkdir -p "$folder"
     ln -s "$(realpath "$svg")" "$folder/$slug.svg"
     linked=$((linked + 1))
+  fi
+  # The brand colour, also for folders linked by an earlier run (never in operator folders).
+  if [ -L "$folder/$slug.svg" ] && [ ! -e "$folder/colour.txt" ] && [ -f "$DATA" ]; then
+    hex="$(grep -o "\"slug\":\"$slug\",\"hex\":\"[0-9A-Fa-f]\{6\}\"" "$DATA" | head -1 |
+      sed 's/.*"hex":"\([0-9A-Fa-f]*\)"/\1/' || true)"
+    if [ -n "$hex" ]; then echo "$hex" > "$folder/colour.txt"; fi
   fi
 done
 echo "    linked $linked new simple-icons marks into $DIR/brands"

@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <mutex>
+#include <optional>
 
 #include <opencv2/imgproc.hpp>
 
+#include "analyzers/brand_shape.h"
 #include "analyzers/gallery_holder.h"
 #include "analyzers/landmark_recognizer.h"
 
@@ -65,6 +68,12 @@ class GalleryAnalyzerBase : public Analyzer {
   std::shared_ptr<gallery::GalleryHolder> holder_;
 };
 
+// Brand confidence of the shape path: kShapeConfidence x the silhouette score (0.90..1.0 when
+// accepted), i.e. 0.45..0.50, no more than 7 SIFT inliers give (docs/galleries.md).
+constexpr double kShapeConfidence = 0.5;
+
+using ShapeModels = std::vector<std::pair<std::string, gallery::ShapeModel>>;
+
 class BrandsAnalyzer : public GalleryAnalyzerBase {
  public:
   using GalleryAnalyzerBase::GalleryAnalyzerBase;
@@ -84,9 +93,53 @@ class BrandsAnalyzer : public GalleryAnalyzerBase {
         brands.push_back(Brand{m.name, m.confidence, box});
       }
     }
+    // Flat coloured marks SIFT cannot match (brand_shape.h): only those SIFT did not find.
+    if (g && context.image().bgr.type() == CV_8UC3) {
+      const cv::Mat& bgr = context.image().bgr;
+      const double sx = bgr.cols > 0 ? double(context.info().width) / bgr.cols : 1.0;
+      const double sy = bgr.rows > 0 ? double(context.info().height) / bgr.rows : 1.0;
+      std::shared_ptr<const ShapeModels> shapes = ShapesFor(g);
+      std::optional<gallery::ShapeQuery> query;
+      for (const auto& [name, model] : *shapes) {
+        const bool found = std::any_of(brands.begin(), brands.end(),
+                                       [&](const Brand& b) { return b.name == name; });
+        if (found) continue;
+        if (!query) {
+          OCULAR_ASSIGN_OR_RETURN(gallery::ShapeQuery q, gallery::PrepareShapeQuery(bgr));
+          query = std::move(q);
+        }
+        OCULAR_ASSIGN_OR_RETURN(std::vector<gallery::ShapeHit> hits,
+                                gallery::FindShape(*query, model));
+        for (const gallery::ShapeHit& h : hits) {
+          std::vector<cv::Point2f> quad = {cv::Point2f(float(h.box.x * sx), float(h.box.y * sy)),
+                                           cv::Point2f(float((h.box.x + h.box.width) * sx),
+                                                       float((h.box.y + h.box.height) * sy))};
+          Rect box = ClippedBox(quad, context.info().width, context.info().height);
+          if (box.w <= 0 || box.h <= 0) continue;
+          brands.push_back(Brand{name, kShapeConfidence * h.score, box});
+        }
+      }
+    }
     result.brands = std::move(brands);
     return Status::Ok();
   }
+
+ private:
+  // The shape models of the gallery folder, read again whenever the holder has swapped in another
+  // gallery (SIGHUP reload), so that they follow `ocular gallery build` like the SIFT templates.
+  std::shared_ptr<const ShapeModels> ShapesFor(
+      const std::shared_ptr<const LoadedGallery>& g) const {
+    std::lock_guard<std::mutex> lock(shapes_mu_);
+    if (!shapes_ || shapes_gallery_.lock() != g) {
+      shapes_ = std::make_shared<const ShapeModels>(gallery::LoadShapeModels(holder_->dir()));
+      shapes_gallery_ = g;
+    }
+    return shapes_;
+  }
+
+  mutable std::mutex shapes_mu_;
+  mutable std::weak_ptr<const LoadedGallery> shapes_gallery_;
+  mutable std::shared_ptr<const ShapeModels> shapes_;
 };
 
 class LandmarksAnalyzer : public GalleryAnalyzerBase {

@@ -7,6 +7,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "analyzers/brand_shape.h"
 #include "runtime/sha256.h"
 
 namespace ocular::gallery {
@@ -44,6 +45,8 @@ std::map<std::pair<GalleryKind, std::string>, std::vector<std::string>> ScanFold
       std::vector<std::string> files;
       for (const auto& f : fs::directory_iterator(name_dir.path(), ec)) {
         if (!f.is_regular_file()) continue;
+        // A brand's colour (brand_shape.h) is not a template.
+        if (kind == GalleryKind::kBrands && f.path().filename() == kBrandColourFile) continue;
         if (!IsGalleryImage(f.path())) {
           if (warnings) warnings->push_back("ignored " + f.path().string() + ": not .jpg/.png/.svg");
           continue;

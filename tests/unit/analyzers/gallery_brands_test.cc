@@ -3,10 +3,12 @@
 // The measured numbers are in docs/accuracy.md ("Galleries").
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <iostream>
 
 #include <opencv2/imgproc.hpp>
 
+#include "analyzers/brand_shape.h"
 #include "analyzers/gallery_analyzers.h"
 #include "analyzers/gallery_build.h"
 #include "analyzers/gallery_matcher.h"
@@ -98,6 +100,60 @@ TEST(GalleryBrandsTest, SimpleIconsOnSharedPhotos) {
   }
   std::cout << "[brands] false matches on " << others.size() << " other images: " << false_matches
             << "\n";
+}
+
+// The colour + silhouette path (brand_shape.h) with the McDonald's mark and its simple-icons
+// colour, as the default gallery has it (60-galleries.sh writes brands/McDonald's/colour.txt):
+// the arches of both McDonald's photos are found, with their rectangles; no other shared image
+// gives a shape hit (bench/brands_eval measures all marks of the default gallery).
+TEST(GalleryBrandsTest, ShapePathFindsTheMcDonaldsArches) {
+  if (!fs::exists(testing::SharedImages() / "logo_mcdonalds_fries.jpg") ||
+      !fs::exists(testing::SimpleIcons() / "mcdonalds.svg")) {
+    GTEST_SKIP() << "shared test images or simple-icons not installed";
+  }
+  testing::TempDir dir;
+  testing::Enroll(dir.path(), "brands", "McDonald's", testing::SimpleIcons() / "mcdonalds.svg");
+  testing::Enroll(dir.path(), "brands", "Nikon", testing::SimpleIcons() / "nikon.svg");
+  std::ofstream(dir.path() / "brands" / "McDonald's" / kBrandColourFile) << "FBC817\n";
+  // The colour file is not a template: no build warning, no difference for verify.
+  BuildReport report;
+  StatusOr<GalleryIndex> index = BuildIndex(dir.path(), &report);
+  ASSERT_TRUE(index.ok());
+  EXPECT_TRUE(report.warnings.empty()) << report.warnings.front();
+  EXPECT_TRUE(VerifyIndex(*index, dir.path()).empty());
+  // Nikon has no colour file: SIFT only.
+  std::vector<std::pair<std::string, ShapeModel>> models = LoadShapeModels(dir.path());
+  ASSERT_EQ(models.size(), 1u);
+  ASSERT_EQ(models[0].first, "McDonald's");
+
+  auto find = [&](const std::string& file) {
+    cv::Mat img = testing::ReadBgr(testing::SharedImages() / file);
+    EXPECT_FALSE(img.empty()) << file;
+    StatusOr<ShapeQuery> q = PrepareShapeQuery(img);
+    EXPECT_TRUE(q.ok());
+    if (!q.ok()) return std::vector<ShapeHit>{};
+    StatusOr<std::vector<ShapeHit>> hits = FindShape(*q, models[0].second);
+    EXPECT_TRUE(hits.ok());
+    return hits.ok() ? *hits : std::vector<ShapeHit>{};
+  };
+  // Fries (4258x3139): the arches on the large box (measured 2341,1735 570x485, score 1.00) and
+  // on the small box (899,2240 464x410, score 0.99).
+  std::vector<ShapeHit> fries = find("logo_mcdonalds_fries.jpg");
+  ASSERT_EQ(fries.size(), 2u);
+  EXPECT_TRUE(cv::Rect(2200, 1600, 850, 750).contains((fries[0].box.tl() + fries[0].box.br()) / 2))
+      << fries[0].box;
+  EXPECT_TRUE(cv::Rect(750, 2100, 750, 700).contains((fries[1].box.tl() + fries[1].box.br()) / 2))
+      << fries[1].box;
+  // Pole sign (5624x3749): the arches above the red panel (measured 2291,892 1315x1125, 0.97).
+  std::vector<ShapeHit> sign = find("logo_mcdonalds_sign.jpg");
+  ASSERT_EQ(sign.size(), 1u);
+  EXPECT_TRUE(cv::Rect(2100, 700, 1700, 1500).contains((sign[0].box.tl() + sign[0].box.br()) / 2))
+      << sign[0].box;
+  EXPECT_GT(sign[0].box.width, 1000);
+  // The closest non-McDonald's yellow shape of the shared images (score 0.64, below 0.90).
+  EXPECT_TRUE(find("food_pizza.jpg").empty());
+  std::cout << "[brands] shape path: fries " << fries.size() << " (" << fries[0].score << ", "
+            << fries[1].score << "), sign " << sign.size() << " (" << sign[0].score << ")\n";
 }
 
 }  // namespace
