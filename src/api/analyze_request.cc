@@ -2,7 +2,6 @@
 
 #include <cstdlib>
 #include <map>
-#include <regex>
 
 #include "core/version.h"
 
@@ -71,13 +70,30 @@ bool IsSupportedV40ApiVersion(const std::string& version) {
   return version == "2023-10-01" || version == "2024-02-01";
 }
 
+namespace {
+
+// "latest" or "YYYY-MM-DD", optionally followed by "-preview" (the spec's model-version shape).
+bool IsWellFormedModelVersion(std::string v) {
+  const std::string preview = "-preview";
+  if (v.size() > preview.size() && v.compare(v.size() - preview.size(), preview.size(), preview) == 0) {
+    v.resize(v.size() - preview.size());
+  }
+  if (v == "latest") return true;
+  if (v.size() != 10 || v[4] != '-' || v[7] != '-') return false;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (i != 4 && i != 7 && (v[i] < '0' || v[i] > '9')) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 Status CheckModelVersion(const QueryParams& query) {
   std::optional<std::string> v = query.Get("model-version");
   if (!v) v = query.Get("modelVersion");
   if (!v) return Status::Ok();
-  static const std::regex kPattern(R"(^(latest|\d{4}-\d{2}-\d{2})(-preview)?$)");
   if (ToLower(*v) == "latest" || *v == kModelPackVersion) return Status::Ok();
-  if (v->size() < 6 || v->size() > 18 || !std::regex_match(*v, kPattern)) {
+  if (!IsWellFormedModelVersion(*v)) {
     return BadArgument("The model-version '" + *v +
                        "' is malformed: use 'latest' or a date as YYYY-MM-DD.");
   }
