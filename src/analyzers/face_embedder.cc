@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "analyzers/model_loading.h"
 #include "runtime/model_repository.h"
 #include "runtime/preprocess.h"
 
@@ -9,14 +10,8 @@ namespace ocular {
 
 StatusOr<std::shared_ptr<const FaceEmbedder>> FaceEmbedder::Create(
     runtime::ModelRepository* repo, const FaceEmbedderOptions& options) {
-  const std::string& name = options.model;
-  if (repo == nullptr) {
-    return NotFound("model '" + name + "' is not installed (no model repository could be opened)");
-  }
-  if (repo->Versions(name).empty()) {
-    return NotFound("model '" + name + "' is not installed in " + repo->root().string());
-  }
-  OCULAR_ASSIGN_OR_RETURN(std::shared_ptr<const runtime::Model> model, repo->Load(name));
+  OCULAR_ASSIGN_OR_RETURN(std::shared_ptr<const runtime::Model> model,
+                          LoadInstalledModel(repo, options.model));
   const runtime::ModelConfig& config = model->config;
   if (config.inputs.size() != 1 || config.inputs[0].shape.size() != 4) {
     return FailedPrecondition(model->label() + ": expected one image input");
@@ -44,7 +39,7 @@ StatusOr<std::shared_ptr<const FaceEmbedder>> FaceEmbedder::Create(
     return FailedPrecondition(model->label() + ": no [1, D] embedding output");
   }
   e->dim_ = static_cast<int>(best);
-  e->model_name_ = name;
+  e->model_name_ = options.model;
   e->template_ = CanonicalFaceTemplate(static_cast<int>(h), options.zoom);
   e->model_ = std::move(model);
   return std::shared_ptr<const FaceEmbedder>(std::move(e));

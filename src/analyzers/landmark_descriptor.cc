@@ -8,6 +8,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "analyzers/model_loading.h"
 #include "runtime/preprocess.h"
 
 namespace ocular::gallery {
@@ -179,12 +180,8 @@ StatusOr<std::unique_ptr<LandmarkDescriber>> LandmarkDescriber::Create(
 
 StatusOr<std::unique_ptr<LandmarkDescriber>> LandmarkDescriber::Load(
     runtime::ModelRepository& repo, const DescriptorOptions& options) {
-  if (repo.Versions(kLandmarkDescriptorModel).empty()) {
-    return NotFound(std::string("model '") + kLandmarkDescriptorModel + "' is not installed in " +
-                    repo.root().string() + " (the setup's model step builds it)");
-  }
   OCULAR_ASSIGN_OR_RETURN(std::shared_ptr<const runtime::Model> model,
-                          repo.Load(kLandmarkDescriptorModel));
+                          LoadInstalledModel(&repo, kLandmarkDescriptorModel));
   std::filesystem::path background;
   const nlohmann::json& params = model->config.params;
   if (params.contains("background") && params["background"].is_string()) {

@@ -27,16 +27,15 @@ namespace ocular::cli {
 
 namespace {
 
-// Celebrity enrollment through the face models of `repo`, or a null function (with a warning)
-// when they cannot be loaded: the builder then skips each portrait with its reason.
-gallery::FaceEnrollFn FaceEnroller(const std::string& repo_dir) {
-  StatusOr<std::unique_ptr<runtime::ModelRepository>> repo =
-      runtime::ModelRepository::Open(repo_dir);
-  if (!repo.ok()) {
-    std::cerr << "warning: celebrity enrollment off: " << repo.status().message() << "\n";
+// Celebrity enrollment through the face models of `models` (null: the repository could not be
+// opened, `why` says why), or a null function (with a warning) when they cannot be loaded: the
+// builder then skips each portrait with its reason.
+gallery::FaceEnrollFn FaceEnroller(const std::shared_ptr<runtime::ModelRepository>& models,
+                                   const Status& why) {
+  if (!models) {
+    std::cerr << "warning: celebrity enrollment off: " << why.message() << "\n";
     return nullptr;
   }
-  std::shared_ptr<runtime::ModelRepository> models(std::move(repo).value());
   StatusOr<std::shared_ptr<const FaceDetector>> detector = FaceDetector::Create(models.get());
   StatusOr<std::shared_ptr<const FaceEmbedder>> embedder = FaceEmbedder::Create(models.get());
   if (!detector.ok() || !embedder.ok()) {
@@ -52,14 +51,14 @@ gallery::FaceEnrollFn FaceEnroller(const std::string& repo_dir) {
 
 // The landmark descriptor from the model repository `repo`, when there are landmarks to
 // describe; null (with a warning) when the model is not installed.
-std::unique_ptr<gallery::LandmarkDescriber> LandmarkDescriberFor(const std::string& dir,
-                                                                 const std::string& repo) {
+std::unique_ptr<gallery::LandmarkDescriber> LandmarkDescriberFor(
+    const std::string& dir, const std::shared_ptr<runtime::ModelRepository>& models,
+    const Status& why) {
   std::error_code ec;
   if (!std::filesystem::is_directory(std::filesystem::path(dir) / "landmarks", ec)) return nullptr;
-  StatusOr<std::unique_ptr<runtime::ModelRepository>> models = runtime::ModelRepository::Open(repo);
   StatusOr<std::unique_ptr<gallery::LandmarkDescriber>> d =
-      models.ok() ? gallery::LandmarkDescriber::Load(**models)
-                  : StatusOr<std::unique_ptr<gallery::LandmarkDescriber>>(models.status());
+      models ? gallery::LandmarkDescriber::Load(*models)
+             : StatusOr<std::unique_ptr<gallery::LandmarkDescriber>>(why);
   if (!d.ok()) {
     std::cerr << "warning: landmarks get no global descriptor (" << d.status().message()
               << "): they will be matched by local features only\n";
@@ -71,11 +70,16 @@ std::unique_ptr<gallery::LandmarkDescriber> LandmarkDescriberFor(const std::stri
 int Build(const std::string& dir, const std::string& repo) {
   gallery::BuildReport report;
   gallery::BuildOptions options;
+  // One model repository for the face models and the landmark descriptor.
+  StatusOr<std::unique_ptr<runtime::ModelRepository>> opened = runtime::ModelRepository::Open(repo);
+  const Status why = opened.status();
+  std::shared_ptr<runtime::ModelRepository> models;
+  if (opened.ok()) models = std::move(opened).value();
   std::error_code ec;
   if (std::filesystem::is_directory(std::filesystem::path(dir) / "celebrities", ec)) {
-    options.enroll_face = FaceEnroller(repo);
+    options.enroll_face = FaceEnroller(models, why);
   }
-  std::unique_ptr<gallery::LandmarkDescriber> describer = LandmarkDescriberFor(dir, repo);
+  std::unique_ptr<gallery::LandmarkDescriber> describer = LandmarkDescriberFor(dir, models, why);
   options.describer = describer.get();
   StatusOr<gallery::GalleryIndex> index = gallery::BuildIndex(dir, options, &report);
   if (!index.ok()) {
