@@ -8,6 +8,13 @@
 //   --geometry  SIFT homography and fundamental-matrix (USAC_MAGSAC) inliers, every pair
 //   --deep      CNN feature-map cells as local features (mutual NN + RANSAC) per output
 //   --augment   enrollment augmentation (mirror / darkened / brightened copies as templates)
+//   --asift     one-sided ASIFT (affine-simulated enrollment, SIFT query): inliers per pair
+//   --dump      pooled descriptors of every image (+ enrollment variants) as TSV, and
+//   --dump-maps DIR  raw feature maps, for bench/landmarks_offline.py (combinations of outputs
+//               and models, regional similarities)
+// OCULAR_LM_OUTPUTS=a,b,c sets the outputs --cohort and --dump use (e.g. mixed7,mixed9 of the
+// nsfwjs InceptionV3 converted with --outputs into another repository).
+// (Delete the "background" param from a copied spec: such a repository has no background file.)
 // Outputs the model lacks are skipped; for the layer comparison convert the descriptor with
 // more outputs into another repository, e.g.
 //   build/ocular convert .deps/npm/nsfwjs@4.4.0/package/dist/models/mobilenet_v2/model.min.js
@@ -18,6 +25,8 @@
 
 #include <opencv2/calib3d.hpp>
 #include <opencv2/core.hpp>
+#include <opencv2/features2d.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include "analyzers/gallery_analyzers.h"
 #include "analyzers/gallery_build.h"
@@ -142,6 +151,80 @@ int Geometry(const std::map<std::string, cv::Mat>& pairs, const std::vector<Imag
   return 0;
 }
 
+// One-sided ASIFT (Morel & Yu 2009; Pang et al.): the enrolled photo is described by
+// cv::AffineFeature over SIFT (tilts sqrt(2)^k up to 3, rotations per tilt as in ASIFT: simulated viewpoints), the
+// query by plain SIFT, both RootSIFT at <= 1024 px; ratio 0.8; RANSAC homography (8 px) and
+// USAC_MAGSAC fundamental matrix (3 px) inliers. Prints every pair query against both
+// galleries and the highest counts of any negative.
+int Asift(const std::map<std::string, cv::Mat>& pairs, const std::vector<Image>& negatives) {
+  auto gray = [](const cv::Mat& bgr) {
+    cv::Mat g;
+    cv::cvtColor(bgr, g, cv::COLOR_BGR2GRAY);
+    const double s = 1024.0 / std::max(g.cols, g.rows);
+    if (s < 1) cv::resize(g, g, cv::Size(), s, s, cv::INTER_AREA);
+    return g;
+  };
+  struct Feats {
+    std::vector<cv::KeyPoint> k;
+    cv::Mat d;
+  };
+  auto extract = [&](const cv::Mat& bgr, bool affine) {
+    Feats f;
+    cv::Ptr<cv::Feature2D> det = cv::SIFT::create(4000);
+    if (affine) det = cv::AffineFeature::create(cv::SIFT::create(1000), 3, 0);
+    det->detectAndCompute(gray(bgr), cv::noArray(), f.k, f.d);
+    for (int i = 0; i < f.d.rows; ++i) {  // RootSIFT
+      cv::Mat r = f.d.row(i);
+      r /= cv::norm(r, cv::NORM_L1) + 1e-7;
+      cv::sqrt(r, r);
+    }
+    return f;
+  };
+  auto score = [](const Feats& e, const Feats& q, int* h, int* f) {
+    *h = *f = 0;
+    if (e.d.empty() || q.d.empty()) return;
+    cv::FlannBasedMatcher m;
+    std::vector<std::vector<cv::DMatch>> knn;
+    m.knnMatch(q.d, e.d, knn, 2);
+    std::vector<cv::Point2f> a, b;
+    for (const auto& v : knn) {
+      if (v.size() == 2 && v[0].distance < 0.8f * v[1].distance) {
+        a.push_back(q.k[v[0].queryIdx].pt);
+        b.push_back(e.k[v[0].trainIdx].pt);
+      }
+    }
+    if (a.size() < 8) return;
+    cv::Mat mh, mf;
+    if (!cv::findHomography(b, a, cv::RANSAC, 8, mh, 2000, 0.995).empty()) *h = cv::countNonZero(mh);
+    if (!cv::findFundamentalMat(b, a, cv::USAC_MAGSAC, 3, 0.999, mf).empty()) *f = cv::countNonZero(mf);
+  };
+  std::map<std::string, Feats> enrolled;
+  for (const auto& [name, img] : pairs) enrolled[name] = extract(img, true);
+  for (int e : {1, 2}) {
+    for (const std::string& q : kLandmarks) {
+      const Feats qf = extract(pairs.at(PhotoName(q, 3 - e)), false);
+      std::printf("%-34s", PhotoName(q, 3 - e).c_str());
+      for (const std::string& l : kLandmarks) {
+        int h, f;
+        score(enrolled[PhotoName(l, e)], qf, &h, &f);
+        std::printf(" %s=%d/%d", l.c_str(), h, f);
+      }
+      std::printf("   (homography/fundamental inliers)\n");
+    }
+  }
+  int max_h = 0, max_f = 0;
+  for (const Image& n : negatives) {
+    const Feats qf = extract(n.bgr, false);
+    for (const auto& [name, f] : enrolled) {
+      int h, fi;
+      score(f, qf, &h, &fi);
+      max_h = std::max(max_h, h), max_f = std::max(max_f, fi);
+    }
+  }
+  std::printf("negatives %zu: highest homography inliers %d, fundamental %d\n", negatives.size(), max_h, max_f);
+  return 0;
+}
+
 // Cohort test on the global descriptor (no geometry): for query q and its top-1 template t,
 // q_margin = s(q,t) - max s(q,c) over the cohort (other names' templates [+ background]);
 // t_margin = s(q,t) - max_b s(t,b) over the background. Prints both per true query and the
@@ -151,13 +234,31 @@ int Geometry(const std::map<std::string, cv::Mat>& pairs, const std::vector<Imag
 bool Selected(const char* output, Pooling pooling, int views, int center, int use_bg, int photometric) {
   if (std::getenv("OCULAR_COHORT_ALL")) return true;
   (void)photometric;
-  return std::string(output) == "block_13_expand_relu" && pooling == Pooling::kRmac && views == 0 &&
+  const bool listed = std::getenv("OCULAR_LM_OUTPUTS") != nullptr;
+  if (listed && photometric != 0) return false;
+  return (listed || std::string(output) == "block_13_expand_relu") && pooling == Pooling::kRmac && views == 0 &&
          center == 0 && use_bg == 1;
+}
+
+// The outputs compared by --cohort: OCULAR_LM_OUTPUTS (comma-separated, e.g. the mixed* layers
+// of another backbone converted with --outputs) or the MobileNetV2 expand layers.
+std::vector<std::string> OutputsToTry() {
+  const char* env = std::getenv("OCULAR_LM_OUTPUTS");
+  if (!env) return {"block_6_expand_relu", "block_10_expand_relu", "block_13_expand_relu", "block_16_expand_relu"};
+  std::vector<std::string> out;
+  std::string s = env;
+  for (size_t b = 0, e; b <= s.size(); b = e + 1) {
+    e = s.find(',', b);
+    if (e == std::string::npos) e = s.size();
+    if (e > b) out.push_back(s.substr(b, e - b));
+  }
+  return out;
 }
 
 int Cohort(runtime::ModelRepository& repo, const std::map<std::string, cv::Mat>& pairs,
            const std::vector<Image>& negatives, const std::vector<Image>& background) {
-  for (const char* output : {"block_6_expand_relu", "block_10_expand_relu", "block_13_expand_relu", "block_16_expand_relu"}) {
+  for (const std::string& output_name : OutputsToTry()) {
+  const char* output = output_name.c_str();
   for (Pooling pooling : {Pooling::kGem, Pooling::kRmac}) {
     for (int views : {0, 2}) {
       for (int center : {0, 1}) {
@@ -424,17 +525,71 @@ int Augment(runtime::ModelRepository& repo, const std::map<std::string, cv::Mat>
   return 0;
 }
 
+// One line per descriptor, for offline analysis of combinations (tools like numpy):
+//   output <TAB> pair|neg|bg <TAB> file name <TAB> variant (0 whole, 1 dark, 2 bright) <TAB> floats
+int Dump(runtime::ModelRepository& repo, const TestSet& t) {
+  for (const std::string& output : OutputsToTry()) {
+    DescriptorOptions o;
+    o.output = output;
+    auto d = LandmarkDescriber::Load(repo, o);
+    if (!d.ok()) return std::fprintf(stderr, "%s\n", d.status().message().c_str()), 1;
+    auto emit = [&](const char* kind, const std::string& name, const cv::Mat& img) {
+      auto v = (*d)->DescribeEnrollment(img);
+      if (!v.ok()) return;
+      for (size_t k = 0; k < v->size(); ++k) {
+        std::printf("%s\t%s\t%s\t%zu\t", output.c_str(), kind, name.c_str(), k);
+        for (float x : (*v)[k]) std::printf("%g ", x);
+        std::printf("\n");
+      }
+    };
+    for (const auto& [name, img] : t.pairs) emit("pair", name, img);
+    for (const Image& n : t.negatives) emit("neg", n.name, n.bgr);
+    for (const Image& b : t.background) emit("bg", b.name, b.bgr);
+  }
+  return 0;
+}
+
+// The raw feature maps (options output) of every image, for offline region analysis: one file
+// per image and variant, DIR/<kind>__<name>__<variant>.f32 = int32 h, w, c, then h*w*c floats.
+int DumpMaps(runtime::ModelRepository& repo, const TestSet& t, const std::string& dir) {
+  const std::vector<std::string> outputs = OutputsToTry();
+  DescriptorOptions o;
+  o.output = outputs.front();
+  auto d = LandmarkDescriber::Load(repo, o);
+  if (!d.ok()) return std::fprintf(stderr, "%s\n", d.status().message().c_str()), 1;
+  auto emit = [&](const char* kind, const std::string& name, const cv::Mat& img, bool variants) {
+    std::vector<cv::Mat> views = {img};
+    if (variants) views = {img, GammaGain(img, 2.0, 0.6), GammaGain(img, 0.5, 1.0)};
+    for (size_t k = 0; k < views.size(); ++k) {
+      auto m = (*d)->Map(views[k]);
+      if (!m.ok()) continue;
+      const std::string file = dir + "/" + kind + "__" + name + "__" + std::to_string(k) + ".f32";
+      FILE* f = std::fopen(file.c_str(), "wb");
+      if (!f) continue;
+      const int32_t hdr[3] = {m->h, m->w, m->c};
+      std::fwrite(hdr, sizeof hdr, 1, f);
+      std::fwrite(m->values.data(), sizeof(float), m->values.size(), f);
+      std::fclose(f);
+    }
+  };
+  for (const auto& [name, img] : t.pairs) emit("pair", name, img, true);
+  for (const Image& n : t.negatives) emit("neg", n.name, n.bgr, false);
+  for (const Image& b : t.background) emit("bg", b.name, b.bgr, false);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string models = "models", images = "/work/shared/testdata/images", coco, mode;
+  std::string models = "models", images = "/work/shared/testdata/images", coco, mode, dump_dir;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--models" && i + 1 < argc) models = argv[++i];
     else if (a == "--images" && i + 1 < argc) images = argv[++i];
     else if (a == "--coco" && i + 1 < argc) coco = argv[++i];
     else if (a == "--explore" || a == "--cohort" || a == "--geometry" || a == "--deep" ||
-             a == "--augment") mode = a;
+             a == "--augment" || a == "--dump" || a == "--asift") mode = a;
+    else if (a == "--dump-maps" && i + 1 < argc) mode = a, dump_dir = argv[++i];
     else return std::fprintf(stderr, "unknown argument %s\n", a.c_str()), 2;
   }
   auto repo = runtime::ModelRepository::Open(models);
@@ -446,6 +601,9 @@ int main(int argc, char** argv) {
   if (mode == "--cohort") return Cohort(**repo, t.pairs, t.negatives, t.background);
   if (mode == "--geometry") return Geometry(t.pairs, t.negatives);
   if (mode == "--deep") return Deep(**repo, t.pairs, t.negatives);
+  if (mode == "--dump") return Dump(**repo, t);
+  if (mode == "--asift") return Asift(t.pairs, t.negatives);
+  if (mode == "--dump-maps") return DumpMaps(**repo, t, dump_dir);
   if (mode == "--augment") return Augment(**repo, t.pairs, t.negatives);
   return std::fprintf(stderr, "usage: landmarks_explore --explore|--cohort|--geometry|--deep ...\n"), 2;
 }
