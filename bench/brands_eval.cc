@@ -26,6 +26,8 @@
 
 #include "analyzers/brand_shape.h"
 #include "analyzers/engine.h"
+#include "analyzers/gallery_holder.h"
+#include "analyzers/gallery_index.h"
 
 namespace fs = std::filesystem;
 using namespace ocular;
@@ -76,7 +78,12 @@ int main(int argc, char** argv) {
     std::cerr << "engine: " << engine.status().ToString() << "\n";
     return 1;
   }
-  const auto shapes = gallery::LoadShapeModels(galleries);
+  StatusOr<gallery::GalleryIndex> index = gallery::ReadIndexFile(galleries);
+  if (!index.ok()) {
+    std::cerr << "gallery: " << index.status().ToString() << "\n";
+    return 1;
+  }
+  const auto shapes = gallery::BrandShapes(*index);
   for (const auto& [name, m] : shapes) {
     std::cout << "# shape model: " << name << " solidity " << m.solidity << " elongation "
               << m.elongation << "\n";

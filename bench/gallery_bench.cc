@@ -77,7 +77,7 @@ int main(int argc, char** argv) {
   for (int names : {10, 100, 1000}) {
     GalleryIndex index;
     for (int n = 0; n < names; ++n) {
-      GalleryEntry e{GalleryKind::kBrands, "name" + std::to_string(n), {}, {}};
+      GalleryEntry e{GalleryKind::kBrands, "name" + std::to_string(n), {}, {}, {}, {}};
       GalleryTemplate t;
       t.source = -1;
       if (n == names / 2) {

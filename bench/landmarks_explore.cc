@@ -489,7 +489,7 @@ int Augment(runtime::ModelRepository& repo, const std::map<std::string, cv::Mat>
     for (int e : {1, 2}) {
       GalleryIndex index;
       for (const std::string& l : kLandmarks) {
-        GalleryEntry entry{GalleryKind::kLandmarks, l, {}, {}};
+        GalleryEntry entry{GalleryKind::kLandmarks, l, {}, {}, {}, {}};
         const cv::Mat& img = pairs.at(PhotoName(l, e));
         std::vector<cv::Mat> views = {img};
         cv::Mat flipped;

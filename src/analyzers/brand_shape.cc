@@ -178,29 +178,11 @@ StatusOr<ShapeModel> MakeShapeModel(const std::filesystem::path& svg,
   return MakeShapeModel(grey, bgr_colour);
 }
 
-std::vector<std::pair<std::string, ShapeModel>> LoadShapeModels(const std::filesystem::path& dir) {
-  namespace fs = std::filesystem;
-  std::vector<std::pair<std::string, ShapeModel>> out;
-  std::error_code ec;
-  for (const auto& name_dir : fs::directory_iterator(dir / "brands", ec)) {
-    if (!name_dir.is_directory(ec)) continue;
-    std::ifstream in(name_dir.path() / kBrandColourFile);
-    std::string hex;
-    if (!(in >> hex)) continue;
-    StatusOr<cv::Scalar> colour = ParseHexColour(hex);
-    if (!colour.ok()) continue;
-    std::vector<fs::path> svgs;
-    for (const auto& f : fs::directory_iterator(name_dir.path(), ec)) {
-      if (f.path().extension() == ".svg") svgs.push_back(f.path());
-    }
-    std::sort(svgs.begin(), svgs.end());
-    for (const fs::path& svg : svgs) {
-      StatusOr<ShapeModel> m = MakeShapeModel(svg, *colour);
-      if (m.ok()) out.emplace_back(name_dir.path().filename().string(), std::move(m).value());
-    }
-  }
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  return out;
+std::string ReadBrandColour(const std::filesystem::path& name_dir) {
+  std::ifstream in(name_dir / kBrandColourFile);
+  std::string hex;
+  in >> hex;
+  return hex;
 }
 
 StatusOr<ShapeQuery> PrepareShapeQuery(const cv::Mat& bgr) {

@@ -19,14 +19,14 @@ namespace ocular::gallery {
 
 // The brand colour of an SVG mark: `<dir>/brands/<Name>/colour.txt`, one hex colour ("FBC817";
 // scripts/setup.d/60-galleries.sh writes simple-icons' `hex`). Only marks with this file and an
-// .svg source take the shape path; the gallery builder ignores the file (not a template).
+// .svg source take the shape path; the file is not a template, the builder stores its colour.
 inline constexpr char kBrandColourFile[] = "colour.txt";
 
 // A silhouette normalised by its moments: kCanon x kCanon 8-bit mask (255 = inside).
 inline constexpr int kShapeCanon = 96;
 
 struct ShapeModel {
-  cv::Mat canon;          // normalised silhouette (see NormaliseContour)
+  cv::Mat canon;          // normalised silhouette, kShapeCanon x kShapeCanon CV_8U (NormaliseContour)
   double solidity = 0;    // area / convex hull area of the mark
   double elongation = 0;  // sqrt(major / minor second moment)
   cv::Vec3f lab;          // brand colour, CIE Lab (L 0..100, a, b)
@@ -60,10 +60,10 @@ struct ShapeHit {
   double score = 0;  // silhouette score (CanonScore), >= the acceptance threshold
 };
 
-// The shape models of a gallery folder: every `<dir>/brands/<Name>/` with a kBrandColourFile and
-// an .svg whose mark is suitable (MakeShapeModel); unsuitable or unreadable marks are left out
-// (they still have their SIFT templates). Sorted by name.
-std::vector<std::pair<std::string, ShapeModel>> LoadShapeModels(const std::filesystem::path& dir);
+// The brand colour of a gallery name folder (`<dir>/brands/<Name>/`): the first word of its
+// kBrandColourFile, unparsed; empty when the file is missing or empty. `ocular gallery build`
+// stores it and the shape models made with it in the index (gallery_index.h).
+std::string ReadBrandColour(const std::filesystem::path& name_dir);
 
 // A query image prepared once for all models: downscaled, in CIE Lab.
 struct ShapeQuery {

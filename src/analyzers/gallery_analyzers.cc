@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <mutex>
 #include <optional>
 
 #include <opencv2/imgproc.hpp>
@@ -72,8 +71,6 @@ class GalleryAnalyzerBase : public Analyzer {
 // accepted), i.e. 0.45..0.50, no more than 7 SIFT inliers give (docs/galleries.md).
 constexpr double kShapeConfidence = 0.5;
 
-using ShapeModels = std::vector<std::pair<std::string, gallery::ShapeModel>>;
-
 class BrandsAnalyzer : public GalleryAnalyzerBase {
  public:
   using GalleryAnalyzerBase::GalleryAnalyzerBase;
@@ -98,9 +95,8 @@ class BrandsAnalyzer : public GalleryAnalyzerBase {
       const cv::Mat& bgr = context.image().bgr;
       const double sx = bgr.cols > 0 ? double(context.info().width) / bgr.cols : 1.0;
       const double sy = bgr.rows > 0 ? double(context.info().height) / bgr.rows : 1.0;
-      std::shared_ptr<const ShapeModels> shapes = ShapesFor(g);
       std::optional<gallery::ShapeQuery> query;
-      for (const auto& [name, model] : *shapes) {
+      for (const auto& [name, model] : g->brand_shapes) {
         const bool found = std::any_of(brands.begin(), brands.end(),
                                        [&](const Brand& b) { return b.name == name; });
         if (found) continue;
@@ -123,23 +119,6 @@ class BrandsAnalyzer : public GalleryAnalyzerBase {
     result.brands = std::move(brands);
     return Status::Ok();
   }
-
- private:
-  // The shape models of the gallery folder, read again whenever the holder has swapped in another
-  // gallery (SIGHUP reload), so that they follow `ocular gallery build` like the SIFT templates.
-  std::shared_ptr<const ShapeModels> ShapesFor(
-      const std::shared_ptr<const LoadedGallery>& g) const {
-    std::lock_guard<std::mutex> lock(shapes_mu_);
-    if (!shapes_ || shapes_gallery_.lock() != g) {
-      shapes_ = std::make_shared<const ShapeModels>(gallery::LoadShapeModels(holder_->dir()));
-      shapes_gallery_ = g;
-    }
-    return shapes_;
-  }
-
-  mutable std::mutex shapes_mu_;
-  mutable std::weak_ptr<const LoadedGallery> shapes_gallery_;
-  mutable std::shared_ptr<const ShapeModels> shapes_;
 };
 
 class LandmarksAnalyzer : public GalleryAnalyzerBase {

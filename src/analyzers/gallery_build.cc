@@ -107,6 +107,28 @@ StatusOr<std::vector<std::vector<float>>> DescribeFile(const LandmarkDescriber& 
   return describer.DescribeEnrollment(bgr);
 }
 
+// The brand colour and the colour + silhouette models of a brand entry (brand_shape.h): one per
+// SVG source whose mark is suitable (also an SVG SIFT could not use: the shape path is for
+// exactly those). Unsuitable marks are the common case and get no warning.
+void AddShapes(const fs::path& dir, GalleryEntry* entry, BuildReport* report) {
+  const fs::path name_dir = dir / KindFolder(GalleryKind::kBrands) / entry->name;
+  entry->colour = ReadBrandColour(name_dir);
+  if (entry->colour.empty()) return;
+  StatusOr<cv::Scalar> colour = ParseHexColour(entry->colour);
+  if (!colour.ok()) {
+    report->warnings.push_back("brands/" + entry->name + "/" + kBrandColourFile + ": " +
+                               colour.status().message() + " (no colour + silhouette matching)");
+    return;
+  }
+  for (const GallerySource& s : entry->sources) {
+    if (!IsSvg(s.path)) continue;
+    StatusOr<ShapeModel> m = MakeShapeModel(dir / s.path, *colour);
+    if (!m.ok()) continue;
+    entry->shapes.push_back(std::move(m).value());
+    ++report->shapes;
+  }
+}
+
 }  // namespace
 
 FeatureOptions LandmarkTemplateOptions() { return FeatureOptions{1024, 4000}; }
@@ -211,7 +233,8 @@ StatusOr<GalleryIndex> BuildIndex(const fs::path& dir, const BuildOptions& optio
       }
       entry.sources.push_back(std::move(source));
     }
-    if (entry.templates.empty()) {
+    if (entry.kind == GalleryKind::kBrands) AddShapes(dir, &entry, report);
+    if (entry.templates.empty() && entry.shapes.empty()) {
       report->warnings.push_back(std::string(KindFolder(entry.kind)) + "/" + entry.name +
                                  ": no usable image, the name will not be recognised");
     }
@@ -224,11 +247,25 @@ StatusOr<GalleryIndex> BuildIndex(const fs::path& dir, const BuildOptions& optio
 std::vector<std::string> VerifyIndex(const GalleryIndex& index, const fs::path& dir) {
   std::vector<std::string> problems;
   std::map<std::string, const GallerySource*> indexed;
+  std::map<std::pair<GalleryKind, std::string>, const GalleryEntry*> entries;
   for (const GalleryEntry& e : index.entries) {
     for (const GallerySource& s : e.sources) indexed[s.path] = &s;
+    entries[{e.kind, e.name}] = &e;
   }
   std::set<std::string> on_disk;
   for (const auto& [key, files] : ScanFolders(dir, nullptr)) {
+    auto entry = entries.find(key);
+    if (key.first == GalleryKind::kBrands && entry != entries.end()) {
+      const std::string colour = ReadBrandColour(dir / KindFolder(key.first) / key.second);
+      const std::string rel = "brands/" + key.second + "/" + kBrandColourFile;
+      if (entry->second->colour.empty() && !colour.empty()) {
+        problems.push_back("new (not in the index): " + rel);
+      } else if (!entry->second->colour.empty() && colour.empty()) {
+        problems.push_back("removed (still in the index): " + rel);
+      } else if (colour != entry->second->colour) {
+        problems.push_back("changed since build: " + rel);
+      }
+    }
     for (const std::string& rel : files) {
       on_disk.insert(rel);
       auto it = indexed.find(rel);

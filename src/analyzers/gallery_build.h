@@ -38,6 +38,7 @@ struct BuildReport {
   int images = 0;     // image files seen
   int enrolled = 0;   // image files that gave templates
   int templates = 0;
+  int shapes = 0;     // brand colour + silhouette models (brand_shape.h)
 };
 
 // Celebrity enrollment of one portrait file: its L2-normalised face embedding, or an empty
@@ -65,7 +66,8 @@ StatusOr<GalleryIndex> BuildIndex(const std::filesystem::path& dir, const BuildO
 // The same with default BuildOptions (no celebrity enrollment, no landmark descriptor).
 StatusOr<GalleryIndex> BuildIndex(const std::filesystem::path& dir, BuildReport* report);
 
-// Compares `index` with the folders: files added, removed or changed since the build.
+// Compares `index` with the folders: files added, removed or changed since the build, and brand
+// colours (kBrandColourFile) that differ from the ones the index was built with.
 // Returns the list of differences (empty = up to date).
 std::vector<std::string> VerifyIndex(const GalleryIndex& index, const std::filesystem::path& dir);
 

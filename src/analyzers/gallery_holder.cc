@@ -15,6 +15,15 @@ std::map<std::string, std::shared_ptr<GalleryHolder>>& Registry() {
 }
 }  // namespace
 
+std::vector<std::pair<std::string, ShapeModel>> BrandShapes(const GalleryIndex& index) {
+  std::vector<std::pair<std::string, ShapeModel>> out;
+  for (const GalleryEntry& e : index.entries) {
+    if (e.kind != GalleryKind::kBrands) continue;
+    for (const ShapeModel& m : e.shapes) out.emplace_back(e.name, m);
+  }
+  return out;
+}
+
 StatusOr<std::shared_ptr<const LoadedGallery>> LoadGallery(const std::filesystem::path& dir) {
   OCULAR_ASSIGN_OR_RETURN(GalleryIndex index, ReadIndexFile(dir));
   auto loaded = std::make_shared<LoadedGallery>();
@@ -34,6 +43,7 @@ StatusOr<std::shared_ptr<const LoadedGallery>> LoadGallery(const std::filesystem
   for (const GalleryEntry& e : index.entries) {
     if (e.kind == GalleryKind::kCelebrities) ++loaded->celebrity_names;
   }
+  loaded->brand_shapes = BrandShapes(index);
   return std::shared_ptr<const LoadedGallery>(std::move(loaded));
 }
 

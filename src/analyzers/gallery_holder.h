@@ -13,6 +13,9 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "analyzers/celebrity_matcher.h"
 #include "analyzers/gallery_index.h"
@@ -30,7 +33,12 @@ struct LoadedGallery {
   std::shared_ptr<const GlobalMatcher> landmarks_global;
   std::shared_ptr<const CelebrityMatcher> celebrities;
   size_t celebrity_names = 0;  // names with a celebrities/ folder (enrolled or not)
+  // The brands' colour + silhouette models (brand_shape.h), from the index: BrandShapes(index).
+  std::vector<std::pair<std::string, ShapeModel>> brand_shapes;
 };
+
+// Every brand shape model of `index` with its name, in index order (sorted by name).
+std::vector<std::pair<std::string, ShapeModel>> BrandShapes(const GalleryIndex& index);
 
 // Reads `<dir>/.index` and builds the matchers.
 StatusOr<std::shared_ptr<const LoadedGallery>> LoadGallery(const std::filesystem::path& dir);

@@ -25,6 +25,7 @@ class Writer {
     out_.append(s.data(), s.size());
   }
   void Floats(const float* p, size_t n) { out_.append(reinterpret_cast<const char*>(p), n * 4); }
+  void Bytes(const unsigned char* p, size_t n) { out_.append(reinterpret_cast<const char*>(p), n); }
   std::string& out() { return out_; }
 
  private:
@@ -53,6 +54,13 @@ class Reader {
     if (n == 0) return true;  // `p` may be null (an empty vector's data())
     std::memcpy(p, in_.data() + pos_, n * 4);
     pos_ += n * 4;
+    return true;
+  }
+  bool Bytes(unsigned char* p, size_t n) {
+    if (n > in_.size() - pos_) return false;
+    if (n == 0) return true;
+    std::memcpy(p, in_.data() + pos_, n);
+    pos_ += n;
     return true;
   }
   // True when `count` items of at least `min_bytes` each can still fit.
@@ -116,6 +124,16 @@ std::string SerializeIndex(const GalleryIndex& index) {
       for (std::uint32_t i = 0; i < n; ++i) w.Floats(f.descriptors.ptr<float>(i), dim);
       w.Pod<std::uint32_t>(static_cast<std::uint32_t>(t.embedding.size()));
       w.Floats(t.embedding.data(), t.embedding.size());
+    }
+    w.Str(e.colour);
+    w.Pod<std::uint32_t>(static_cast<std::uint32_t>(e.shapes.size()));
+    for (const ShapeModel& m : e.shapes) {
+      w.Pod<float>(static_cast<float>(m.solidity));
+      w.Pod<float>(static_cast<float>(m.elongation));
+      for (int k = 0; k < 3; ++k) w.Pod<float>(m.lab[k]);
+      const cv::Mat canon = m.canon.isContinuous() ? m.canon : m.canon.clone();
+      w.Pod<std::uint32_t>(static_cast<std::uint32_t>(canon.rows));
+      w.Bytes(canon.data, canon.total());
     }
   }
   const std::string& payload = w.out();
@@ -189,6 +207,24 @@ StatusOr<GalleryIndex> ParseIndex(std::string_view bytes) {
       if (!r.Pod(&emb) || !r.Fits(emb, 4)) return Corrupt("embedding");
       t.embedding.resize(emb);
       if (!r.Floats(t.embedding.data(), emb)) return Corrupt("embedding");
+    }
+    std::uint32_t shapes = 0;
+    if (!r.Str(&e.colour) || !r.Pod(&shapes) || !r.Fits(shapes, 24)) {
+      return Corrupt("shapes of '" + e.name + "'");
+    }
+    e.shapes.resize(shapes);
+    for (ShapeModel& m : e.shapes) {
+      float solidity = 0, elongation = 0;
+      std::uint32_t side = 0;
+      if (!r.Pod(&solidity) || !r.Pod(&elongation) || !r.Pod(&m.lab[0]) || !r.Pod(&m.lab[1]) ||
+          !r.Pod(&m.lab[2]) || !r.Pod(&side) || side == 0 || side > 1024 ||
+          !r.Fits(1, std::uint64_t(side) * side)) {
+        return Corrupt("shape of '" + e.name + "'");
+      }
+      m.solidity = solidity;
+      m.elongation = elongation;
+      m.canon = cv::Mat(static_cast<int>(side), static_cast<int>(side), CV_8U);
+      if (!r.Bytes(m.canon.data, m.canon.total())) return Corrupt("shape of '" + e.name + "'");
     }
   }
   if (!r.AtEnd()) return Corrupt("trailing bytes");

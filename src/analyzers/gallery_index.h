@@ -11,6 +11,8 @@
 //            str note | u32 template count | per template: i32 source | i32 width | i32 height
 //            | f32 outline x,y,w,h | u32 n | u32 dim | n x (f32 x, f32 y) | n*dim f32
 //            | u32 embedding size | f32 embedding
+//            then (after the templates) | str brand colour | u32 shape count | per shape:
+//            f32 solidity, f32 elongation, 3 x f32 Lab | u32 side | side*side u8 silhouette
 //   str = u32 byte length + bytes. A reader rejects another magic, another version, a size or
 //   checksum mismatch, and any count that runs past the payload.
 #pragma once
@@ -21,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "analyzers/brand_shape.h"
 #include "analyzers/gallery_features.h"
 #include "core/status.h"
 
@@ -34,9 +37,10 @@ std::string_view KindFolder(GalleryKind kind);
 
 inline constexpr char kIndexFileName[] = ".index";
 // Version 2 (landmark global descriptors): the payload starts with the embedding id, and
-// landmark templates carry a global descriptor in GalleryTemplate::embedding. Version 1 files
-// are rejected ("rebuild the index"): they have neither.
-inline constexpr std::uint32_t kIndexFormatVersion = 2;
+// landmark templates carry a global descriptor in GalleryTemplate::embedding. Version 3: each
+// entry ends with its brand colour and colour + silhouette shape models (brand_shape.h), which
+// were read from the folder at load time before. Older files are rejected ("rebuild the index").
+inline constexpr std::uint32_t kIndexFormatVersion = 3;
 
 // One reference file of a name, as found at build time.
 struct GallerySource {
@@ -59,6 +63,11 @@ struct GalleryEntry {
   std::string name;  // the folder name, returned as the recognised name
   std::vector<GallerySource> sources;
   std::vector<GalleryTemplate> templates;
+  // Brands: the first word of <Name>/colour.txt (kBrandColourFile) at build time, empty without
+  // the file; and the shape models of the name's suitable SVG marks in that colour (empty when
+  // none is suitable: the mark keeps its SIFT templates).
+  std::string colour;
+  std::vector<ShapeModel> shapes;
 };
 
 struct GalleryIndex {

@@ -94,7 +94,8 @@ int Build(const std::string& dir, const std::string& repo) {
   }
   std::cout << "built " << dir << "/" << gallery::kIndexFileName << ": " << report.names
             << " names, " << report.enrolled << "/" << report.images << " images enrolled, "
-            << report.templates << " templates, " << report.warnings.size() << " warnings\n";
+            << report.templates << " templates, " << report.shapes
+            << " brand shape models, " << report.warnings.size() << " warnings\n";
   return kExitOk;
 }
 

@@ -21,7 +21,7 @@ std::vector<float> At(double deg) {
 GalleryIndex IndexOf(std::vector<std::pair<std::string, std::vector<float>>> people) {
   GalleryIndex index;
   for (auto& [name, e] : people) {
-    GalleryEntry entry{GalleryKind::kCelebrities, name, {}, {}};
+    GalleryEntry entry{GalleryKind::kCelebrities, name, {}, {}, {}, {}};
     entry.sources.push_back({"celebrities/" + name + "/1.jpg", std::string(64, '0'), true, ""});
     entry.templates.push_back(GalleryTemplate{0, {}, e});
     index.entries.push_back(std::move(entry));
@@ -77,8 +77,9 @@ TEST(CelebrityMatcherTest, MixedEmbeddingSizesAskForARebuild) {
 
 TEST(CelebrityMatcherTest, OtherKindsAndEmptyTemplatesAreIgnored) {
   GalleryIndex index = IndexOf({{"Ada", At(0)}});
-  index.entries.push_back(GalleryEntry{GalleryKind::kBrands, "Acme", {}, {GalleryTemplate{}}});
-  GalleryEntry skipped{GalleryKind::kCelebrities, "Nobody", {}, {}};
+  index.entries.push_back(
+      GalleryEntry{GalleryKind::kBrands, "Acme", {}, {GalleryTemplate{}}, {}, {}});
+  GalleryEntry skipped{GalleryKind::kCelebrities, "Nobody", {}, {}, {}, {}};
   skipped.sources.push_back({"celebrities/Nobody/cat.png", std::string(64, '1'), false, "no face"});
   index.entries.push_back(skipped);
   auto m = CelebrityMatcher::Create(index);

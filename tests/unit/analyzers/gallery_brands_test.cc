@@ -10,6 +10,7 @@
 
 #include "analyzers/brand_shape.h"
 #include "analyzers/gallery_analyzers.h"
+#include "analyzers/gallery_holder.h"
 #include "analyzers/gallery_build.h"
 #include "analyzers/gallery_matcher.h"
 #include "gallery_test_util.h"
@@ -115,16 +116,22 @@ TEST(GalleryBrandsTest, ShapePathFindsTheMcDonaldsArches) {
   testing::Enroll(dir.path(), "brands", "McDonald's", testing::SimpleIcons() / "mcdonalds.svg");
   testing::Enroll(dir.path(), "brands", "Nikon", testing::SimpleIcons() / "nikon.svg");
   std::ofstream(dir.path() / "brands" / "McDonald's" / kBrandColourFile) << "FBC817\n";
-  // The colour file is not a template: no build warning, no difference for verify.
+  // The colour file is not a template: no build warning; verify compares the stored colour.
   BuildReport report;
   StatusOr<GalleryIndex> index = BuildIndex(dir.path(), &report);
   ASSERT_TRUE(index.ok());
   EXPECT_TRUE(report.warnings.empty()) << report.warnings.front();
   EXPECT_TRUE(VerifyIndex(*index, dir.path()).empty());
-  // Nikon has no colour file: SIFT only.
-  std::vector<std::pair<std::string, ShapeModel>> models = LoadShapeModels(dir.path());
+  // The shape model is in the index (format 3); Nikon has no colour file: SIFT only.
+  EXPECT_EQ(report.shapes, 1);
+  std::vector<std::pair<std::string, ShapeModel>> models = BrandShapes(*index);
   ASSERT_EQ(models.size(), 1u);
   ASSERT_EQ(models[0].first, "McDonald's");
+  // A changed colour makes the index stale.
+  std::ofstream(dir.path() / "brands" / "McDonald's" / kBrandColourFile) << "DA291C\n";
+  std::vector<std::string> stale = VerifyIndex(*index, dir.path());
+  ASSERT_EQ(stale.size(), 1u);
+  EXPECT_EQ(stale[0], "changed since build: brands/McDonald's/colour.txt");
 
   auto find = [&](const std::string& file) {
     cv::Mat img = testing::ReadBgr(testing::SharedImages() / file);

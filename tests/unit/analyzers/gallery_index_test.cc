@@ -3,9 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <random>
 
 #include "gallery_test_util.h"
+#include "runtime/sha256.h"
 
 namespace ocular::gallery {
 namespace {
@@ -14,7 +16,7 @@ GalleryIndex SampleIndex() {
   std::mt19937 rng(7);
   std::uniform_real_distribution<float> u(0.f, 1.f);
   GalleryIndex index;
-  GalleryEntry brand{GalleryKind::kBrands, "Nikon", {}, {}};
+  GalleryEntry brand{GalleryKind::kBrands, "Nikon", {}, {}, {}, {}};
   brand.sources.push_back({"brands/Nikon/nikon.svg", std::string(64, 'a'), true, ""});
   brand.sources.push_back({"brands/Nikon/blurry.jpg", std::string(64, 'b'), false,
                            "too few keypoints (3 < 15)"});
@@ -29,8 +31,16 @@ GalleryIndex SampleIndex() {
     for (int j = 0; j < 128; ++j) t.features.descriptors.at<float>(i, j) = u(rng);
   }
   brand.templates.push_back(t);
+  brand.colour = "FFE100";
+  ShapeModel shape;
+  shape.canon = cv::Mat(kShapeCanon, kShapeCanon, CV_8U);
+  cv::randu(shape.canon, 0, 256);
+  shape.solidity = 0.625;
+  shape.elongation = 1.5;
+  shape.lab = cv::Vec3f(86.f, -5.5f, 84.25f);
+  brand.shapes.push_back(shape);
   index.entries.push_back(brand);
-  GalleryEntry person{GalleryKind::kCelebrities, "Ada Lovelace", {}, {}};
+  GalleryEntry person{GalleryKind::kCelebrities, "Ada Lovelace", {}, {}, {}, {}};
   person.sources.push_back({"celebrities/Ada Lovelace/1.jpg", std::string(64, 'c'), true, ""});
   GalleryTemplate face;
   face.source = 0;
@@ -38,7 +48,7 @@ GalleryIndex SampleIndex() {
   face.embedding = {0.6f, 0.8f, 0.f};
   person.templates.push_back(face);
   index.entries.push_back(person);
-  index.entries.push_back(GalleryEntry{GalleryKind::kLandmarks, "Empty", {}, {}});
+  index.entries.push_back(GalleryEntry{GalleryKind::kLandmarks, "Empty", {}, {}, {}, {}});
   index.embedding_id = "model 'landmark-descriptor' 2026-11-26 block_13_expand_relu rmac whole";
   return index;
 }
@@ -76,7 +86,17 @@ TEST(GalleryIndexTest, RoundTripKeepsEverything) {
       }
       EXPECT_EQ(x.embedding, y.embedding);
     }
+    EXPECT_EQ(a.colour, b.colour);
+    ASSERT_EQ(a.shapes.size(), b.shapes.size());
+    for (size_t k = 0; k < a.shapes.size(); ++k) {
+      EXPECT_EQ(a.shapes[k].solidity, b.shapes[k].solidity);
+      EXPECT_EQ(a.shapes[k].elongation, b.shapes[k].elongation);
+      EXPECT_EQ(a.shapes[k].lab, b.shapes[k].lab);
+      ASSERT_EQ(a.shapes[k].canon.size(), b.shapes[k].canon.size());
+      EXPECT_EQ(cv::norm(a.shapes[k].canon, b.shapes[k].canon, cv::NORM_INF), 0.0);
+    }
   }
+  EXPECT_EQ(out->entries[0].shapes.size(), 1u);  // the sample has one: not a vacuous loop
   // Serialisation is deterministic: the same index gives the same bytes.
   EXPECT_EQ(SerializeIndex(in), SerializeIndex(*out));
 }
@@ -111,16 +131,38 @@ TEST(GalleryIndexTest, RejectsForeignDamagedAndOtherVersionFiles) {
   EXPECT_NE(ParseIndex(version).status().message().find("version 99"), std::string::npos);
 }
 
-TEST(GalleryIndexTest, RejectsVersion1WithRebuildHint) {
-  // A version 1 index has no embedding id and no landmark descriptors: reading it as version 2
-  // would take its entry count for a string length, so it is refused by version.
-  std::string v1 = SerializeIndex(SampleIndex());
-  v1[8] = 1;
-  StatusOr<GalleryIndex> r = ParseIndex(v1);
+TEST(GalleryIndexTest, RejectsOlderVersionsWithRebuildHint) {
+  // Version 1 has no embedding id and no landmark descriptors, version 2 no brand shapes: read
+  // as version 3 their fields would be misread, so they are refused by version.
+  EXPECT_EQ(kIndexFormatVersion, 3u);
+  for (char old : {1, 2}) {
+    std::string bytes = SerializeIndex(SampleIndex());
+    bytes[8] = old;
+    StatusOr<GalleryIndex> r = ParseIndex(bytes);
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.status().message().find("version " + std::to_string(int(old))), std::string::npos);
+    EXPECT_NE(r.status().message().find("rebuild"), std::string::npos);
+  }
+}
+
+TEST(GalleryIndexTest, RejectsAShapeThatRunsPastThePayload) {
+  GalleryIndex index;
+  GalleryEntry e{GalleryKind::kBrands, "X", {}, {}, {}, {}};
+  ShapeModel m;
+  m.canon = cv::Mat(4, 4, CV_8U, cv::Scalar(255));
+  e.shapes.push_back(m);
+  index.entries.push_back(e);
+  std::string bytes = SerializeIndex(index);
+  // The silhouette side is the u32 before its 16 bytes at the end of the payload: make it 1000.
+  const size_t side_at = bytes.size() - 16 - 4;
+  const std::uint32_t side = 1000;
+  std::memcpy(&bytes[side_at], &side, 4);
+  // Re-seal the checksum so that the reader gets past it and meets the bad count.
+  const std::string payload = bytes.substr(8 + 4 + 8 + 64);
+  bytes.replace(20, 64, runtime::Sha256Hex(payload));
+  StatusOr<GalleryIndex> r = ParseIndex(bytes);
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.status().message().find("version 1"), std::string::npos);
-  EXPECT_NE(r.status().message().find("rebuild"), std::string::npos);
-  EXPECT_EQ(kIndexFormatVersion, 2u);
+  EXPECT_NE(r.status().message().find("shape"), std::string::npos) << r.status().message();
 }
 
 TEST(GalleryIndexTest, KindFolders) {

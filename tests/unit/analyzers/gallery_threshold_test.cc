@@ -72,7 +72,7 @@ TEST(GalleryThresholdTest, WarpedCopyMatchesAndOtherPatternDoesNot) {
 TEST(GalleryThresholdTest, MatcherReturnsNameWithConfidenceAndNothingForBlankImages) {
   GalleryIndex index;
   for (unsigned seed : {1u, 2u, 3u}) {
-    GalleryEntry e{GalleryKind::kLandmarks, "Place " + std::to_string(seed), {}, {}};
+    GalleryEntry e{GalleryKind::kLandmarks, "Place " + std::to_string(seed), {}, {}, {}, {}};
     StatusOr<LocalFeatures> f = ExtractFeatures(Pattern(seed), LandmarkTemplateOptions());
     ASSERT_TRUE(f.ok());
     e.templates.push_back({0, *f, {}});

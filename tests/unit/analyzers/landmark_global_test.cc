@@ -21,11 +21,11 @@ std::vector<float> Unit(std::vector<float> v) {
 GalleryIndex TwoLandmarks() {
   GalleryIndex index;
   index.embedding_id = "test descriptor";
-  GalleryEntry a{GalleryKind::kLandmarks, "Alpha", {}, {}};
+  GalleryEntry a{GalleryKind::kLandmarks, "Alpha", {}, {}, {}, {}};
   a.templates.push_back(GalleryTemplate{0, {}, Unit({1, 0, 0, 0})});
-  GalleryEntry b{GalleryKind::kLandmarks, "Beta", {}, {}};
+  GalleryEntry b{GalleryKind::kLandmarks, "Beta", {}, {}, {}, {}};
   b.templates.push_back(GalleryTemplate{0, {}, Unit({0, 1, 0, 0})});
-  GalleryEntry brand{GalleryKind::kBrands, "Ignored", {}, {}};
+  GalleryEntry brand{GalleryKind::kBrands, "Ignored", {}, {}, {}, {}};
   brand.templates.push_back(GalleryTemplate{0, {}, Unit({1, 0, 0, 0})});
   index.entries = {a, b, brand};
   return index;
