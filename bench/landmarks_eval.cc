@@ -15,7 +15,8 @@
 // margin of a correct global top-1, highest margin of any non-matching image, the threshold in
 // use), the totals and the time per request (median).
 // --write-background: the background file of the descriptor model (descriptors of the
-// even-numbered images of DIR, one per line), see scripts/setup.d/40-models.sh.
+// even-numbered images of DIR, one per line; the repository keeps it gzipped), see
+// scripts/setup.d/40-models.sh.
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -41,7 +42,7 @@ int WriteBackground(const LandmarkDescriber& d, const std::vector<Image>& backgr
     if (!v.ok()) return std::fprintf(stderr, "%s: %s\n", b.name.c_str(), v.status().message().c_str()), 1;
     for (size_t k = 0; k < v->size(); ++k) {
       char buf[32];
-      std::snprintf(buf, sizeof buf, "%s%.6g", k ? " " : "", (*v)[k]);
+      std::snprintf(buf, sizeof buf, "%s%.5g", k ? " " : "", (*v)[k]);
       out << buf;
     }
     out << "\n";

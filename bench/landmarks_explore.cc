@@ -42,6 +42,16 @@ using namespace landmarks_bench;
 
 namespace {
 
+// The describer for options `o`. The shipped background file holds regional descriptors, so
+// other poolings are opened without it (the modes here compute their own background).
+StatusOr<std::unique_ptr<LandmarkDescriber>> OpenDescriber(runtime::ModelRepository& repo,
+                                                           const DescriptorOptions& o) {
+  if (o.pooling == Pooling::kRegions) return LandmarkDescriber::Load(repo, o);
+  auto model = repo.Load(kLandmarkDescriptorModel);
+  if (!model.ok()) return model.status();
+  return LandmarkDescriber::Create(*model, o);
+}
+
 int Explore(runtime::ModelRepository& repo, const std::map<std::string, cv::Mat>& pairs,
             const std::vector<Image>& negatives, const std::vector<Image>& background) {
   std::printf("output\tpooling\tviews\ttop1_correct\tmin_correct_sim\tmax_wrong_landmark_sim\t"
@@ -54,7 +64,7 @@ int Explore(runtime::ModelRepository& repo, const std::map<std::string, cv::Mat>
         o.pooling = pooling;
         o.mirror = views >= 1;
         o.square_crop = views >= 2;
-        auto d = LandmarkDescriber::Load(repo, o);
+        auto d = OpenDescriber(repo, o);
         if (!d.ok()) {
           std::printf("# skipped %s: %s\n", output, d.status().message().c_str());
           continue;
@@ -271,7 +281,7 @@ int Cohort(runtime::ModelRepository& repo, const std::map<std::string, cv::Mat>&
         o.pooling = pooling;
         o.mirror = views >= 1;
         o.square_crop = views >= 2;
-        auto d = LandmarkDescriber::Load(repo, o);
+        auto d = OpenDescriber(repo, o);
         if (!d.ok()) {
           std::printf("# skipped %s: %s\n", output, d.status().message().c_str());
           continue;
@@ -417,7 +427,7 @@ int Deep(runtime::ModelRepository& repo, const std::map<std::string, cv::Mat>& p
   for (const char* output : {"block_13_expand_relu", "out_relu"}) {
     DescriptorOptions o;
     o.output = output;
-    auto d = LandmarkDescriber::Load(repo, o);
+    auto d = OpenDescriber(repo, o);
     if (!d.ok()) {
       std::printf("# skipped %s: %s\n", output, d.status().message().c_str());
       continue;
@@ -477,7 +487,7 @@ int Augment(runtime::ModelRepository& repo, const std::map<std::string, cv::Mat>
             const std::vector<Image>& negatives) {
   DescriptorOptions o;
   o.enroll_variants = false;  // the variants are made here
-  auto d = LandmarkDescriber::Load(repo, o);
+  auto d = OpenDescriber(repo, o);
   if (!d.ok()) return std::fprintf(stderr, "%s\n", d.status().message().c_str()), 1;
   std::vector<std::vector<float>> neg;
   for (const Image& n : negatives) neg.push_back(*(*d)->Describe(n.bgr));
@@ -488,6 +498,7 @@ int Augment(runtime::ModelRepository& repo, const std::map<std::string, cv::Mat>
     std::vector<std::pair<std::string, float>> correct;
     for (int e : {1, 2}) {
       GalleryIndex index;
+      index.embedding_regions = (*d)->regions();
       for (const std::string& l : kLandmarks) {
         GalleryEntry entry{GalleryKind::kLandmarks, l, {}, {}, {}, {}};
         const cv::Mat& img = pairs.at(PhotoName(l, e));
@@ -531,7 +542,8 @@ int Dump(runtime::ModelRepository& repo, const TestSet& t) {
   for (const std::string& output : OutputsToTry()) {
     DescriptorOptions o;
     o.output = output;
-    auto d = LandmarkDescriber::Load(repo, o);
+    o.pooling = Pooling::kRmac;  // pooled vectors: combinations are compared by cosine
+    auto d = OpenDescriber(repo, o);
     if (!d.ok()) return std::fprintf(stderr, "%s\n", d.status().message().c_str()), 1;
     auto emit = [&](const char* kind, const std::string& name, const cv::Mat& img) {
       auto v = (*d)->DescribeEnrollment(img);
@@ -555,7 +567,7 @@ int DumpMaps(runtime::ModelRepository& repo, const TestSet& t, const std::string
   const std::vector<std::string> outputs = OutputsToTry();
   DescriptorOptions o;
   o.output = outputs.front();
-  auto d = LandmarkDescriber::Load(repo, o);
+  auto d = OpenDescriber(repo, o);
   if (!d.ok()) return std::fprintf(stderr, "%s\n", d.status().message().c_str()), 1;
   auto emit = [&](const char* kind, const std::string& name, const cv::Mat& img, bool variants) {
     std::vector<cv::Mat> views = {img};

@@ -179,7 +179,10 @@ StatusOr<GalleryIndex> BuildIndex(const fs::path& dir, const BuildOptions& optio
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return NotFound("no gallery folder at " + dir.string());
   GalleryIndex index;
-  if (describer) index.embedding_id = describer->id();
+  if (describer) {
+    index.embedding_id = describer->id();
+    index.embedding_regions = static_cast<std::uint32_t>(describer->regions());
+  }
   for (auto& [key, files] : ScanFolders(dir, &report->warnings)) {
     GalleryEntry entry;
     entry.kind = key.first;

@@ -92,6 +92,7 @@ std::string_view KindFolder(GalleryKind kind) {
 std::string SerializeIndex(const GalleryIndex& index) {
   Writer w;
   w.Str(index.embedding_id);
+  w.Pod<std::uint32_t>(index.embedding_regions);
   w.Pod<std::uint32_t>(static_cast<std::uint32_t>(index.entries.size()));
   for (const GalleryEntry& e : index.entries) {
     w.Pod<std::uint8_t>(static_cast<std::uint8_t>(e.kind));
@@ -168,6 +169,10 @@ StatusOr<GalleryIndex> ParseIndex(std::string_view bytes) {
   GalleryIndex index;
   std::uint32_t entries = 0;
   if (!r.Str(&index.embedding_id)) return Corrupt("embedding id");
+  if (!r.Pod(&index.embedding_regions) || index.embedding_regions == 0 ||
+      index.embedding_regions > 4096) {
+    return Corrupt("embedding regions");
+  }
   if (!r.Pod(&entries) || !r.Fits(entries, 13)) return Corrupt("entry count");
   index.entries.resize(entries);
   for (GalleryEntry& e : index.entries) {

@@ -6,7 +6,8 @@
 // File format (little-endian), `<DIR>/.index`:
 //   header : magic "OCGALIDX" (8 bytes) | u32 format version (kIndexFormatVersion)
 //            | u64 payload size | 64 ASCII hex chars: sha256 of the payload
-//   payload: str embedding id (GalleryIndex::embedding_id) | u32 entry count, then per entry:
+//   payload: str embedding id (GalleryIndex::embedding_id) | u32 embedding regions
+//            | u32 entry count, then per entry:
 //            u8 kind | str name | u32 source count | per source: str path, str sha256, u8 enrolled,
 //            str note | u32 template count | per template: i32 source | i32 width | i32 height
 //            | f32 outline x,y,w,h | u32 n | u32 dim | n x (f32 x, f32 y) | n*dim f32
@@ -39,7 +40,8 @@ inline constexpr char kIndexFileName[] = ".index";
 // Version 2 (landmark global descriptors): the payload starts with the embedding id, and
 // landmark templates carry a global descriptor in GalleryTemplate::embedding. Version 3: each
 // entry ends with its brand colour and colour + silhouette shape models (brand_shape.h), which
-// were read from the folder at load time before. Older files are rejected ("rebuild the index").
+// were read from the folder at load time before, and the embedding id is followed by the
+// number of regions of a landmark embedding (regional descriptors, landmark_descriptor.h). Older files are rejected ("rebuild the index").
 inline constexpr std::uint32_t kIndexFormatVersion = 3;
 
 // One reference file of a name, as found at build time.
@@ -75,6 +77,9 @@ struct GalleryIndex {
   // pooling, views; LandmarkDescriber::id()), so that a matcher never compares descriptors of
   // different models. Empty when the index has no landmark embeddings.
   std::string embedding_id;
+  // Parts of each landmark embedding (LandmarkDescriber::regions(): 15 for the regional
+  // descriptor, 1 for one pooled vector).
+  std::uint32_t embedding_regions = 1;
   std::vector<GalleryEntry> entries;  // sorted by (kind, name) by the builder
 };
 

@@ -46,6 +46,78 @@ std::vector<int> Starts(int len, int s, int n) {
 
 }  // namespace
 
+namespace {
+
+// The regions of RegionCount/PoolRegions: at scale l (1..3) square regions of side
+// 2*min(h,w)/(l+1), about 40% overlap, covering the map; the whole map first. Calls
+// fn(x0, y0, x1, y1) for each.
+template <typename Fn>
+void ForEachRegion(int h, int w, Fn fn) {
+  fn(0, 0, w, h);
+  const int m = std::min(h, w);
+  for (int l = 1; l <= 3; ++l) {
+    const int s = std::max(1, 2 * m / (l + 1));
+    const int nx = std::max(1, static_cast<int>(std::ceil(double(w - s) / (0.6 * s))) + 1);
+    const int ny = std::max(1, static_cast<int>(std::ceil(double(h - s) / (0.6 * s))) + 1);
+    for (int y0 : Starts(h, s, ny)) {
+      for (int x0 : Starts(w, s, nx)) fn(x0, y0, std::min(w, x0 + s), std::min(h, y0 + s));
+    }
+  }
+}
+
+}  // namespace
+
+int RegionCount(int h, int w) {
+  if (h <= 0 || w <= 0) return 0;
+  int n = 0;
+  ForEachRegion(h, w, [&](int, int, int, int) { ++n; });
+  return n;
+}
+
+std::vector<float> PoolRegions(const float* map, int h, int w, int c) {
+  std::vector<float> out;
+  if (h <= 0 || w <= 0 || c <= 0) return out;
+  out.reserve(size_t(RegionCount(h, w)) * c);
+  ForEachRegion(h, w, [&](int x0, int y0, int x1, int y1) {
+    std::vector<float> r = RegionMax(map, w, c, x0, y0, x1, y1);
+    Normalize(r);
+    out.insert(out.end(), r.begin(), r.end());
+  });
+  return out;
+}
+
+float RegionalSimilarity(const std::vector<float>& a, const std::vector<float>& b, int regions) {
+  if (regions <= 0 || a.empty() || a.size() != b.size() || a.size() % regions != 0) return 0.f;
+  const int dim = static_cast<int>(a.size() / regions);
+  // All part-to-part cosines at once (OpenCV's SIMD gemm): s(i, j) = <a_i, b_j>.
+  const cv::Mat ma(regions, dim, CV_32F, const_cast<float*>(a.data()));
+  const cv::Mat mb(regions, dim, CV_32F, const_cast<float*>(b.data()));
+  cv::Mat s;
+  cv::gemm(ma, mb, 1.0, cv::noArray(), 0.0, s, cv::GEMM_2_T);
+  double sum = 0;
+  for (int i = 0; i < regions; ++i) {
+    float row = -2.f, col = -2.f;
+    for (int j = 0; j < regions; ++j) {
+      row = std::max(row, s.at<float>(i, j));
+      col = std::max(col, s.at<float>(j, i));
+    }
+    sum += double(row) + col;
+  }
+  return static_cast<float>(sum / (2.0 * regions));
+}
+
+std::vector<float> SumOfRegions(const std::vector<float>& regional, int regions) {
+  if (regions <= 1) return regional;
+  if (regional.empty() || regional.size() % regions != 0) return {};
+  const size_t dim = regional.size() / regions;
+  std::vector<float> out(dim, 0.f);
+  for (int r = 0; r < regions; ++r) {
+    for (size_t k = 0; k < dim; ++k) out[k] += regional[r * dim + k];
+  }
+  Normalize(out);
+  return out;
+}
+
 std::vector<float> PoolFeatures(const float* map, int h, int w, int c, Pooling pooling,
                                 double gem_p) {
   std::vector<float> out(c, 0.f);
@@ -67,28 +139,15 @@ std::vector<float> PoolFeatures(const float* map, int h, int w, int c, Pooling p
       out = RegionMax(map, w, c, 0, 0, w, h);
       break;
     case Pooling::kRmac: {
-      // Regions as in Tolias et al.: at scale l (1..3) square regions of side 2*min(h,w)/(l+1),
-      // about 40% overlap, covering the map; the whole map is one more region.
-      std::vector<float> whole = RegionMax(map, w, c, 0, 0, w, h);
-      Normalize(whole);
-      std::vector<double> acc(whole.begin(), whole.end());
-      const int m = std::min(h, w);
-      for (int l = 1; l <= 3; ++l) {
-        const int s = std::max(1, 2 * m / (l + 1));
-        const int nx = std::max(1, static_cast<int>(std::ceil(double(w - s) / (0.6 * s))) + 1);
-        const int ny = std::max(1, static_cast<int>(std::ceil(double(h - s) / (0.6 * s))) + 1);
-        for (int y0 : Starts(h, s, ny)) {
-          for (int x0 : Starts(w, s, nx)) {
-            std::vector<float> r =
-                RegionMax(map, w, c, x0, y0, std::min(w, x0 + s), std::min(h, y0 + s));
-            Normalize(r);
-            for (int k = 0; k < c; ++k) acc[k] += r[k];
-          }
-        }
+      // The sum of the L2-normalised regions (Tolias et al.).
+      const std::vector<float> regions = PoolRegions(map, h, w, c);
+      for (size_t r = 0; r < regions.size() / c; ++r) {
+        for (int k = 0; k < c; ++k) out[k] += regions[r * c + k];
       }
-      for (int k = 0; k < c; ++k) out[k] = static_cast<float>(acc[k]);
       break;
     }
+    case Pooling::kRegions:
+      return PoolRegions(map, h, w, c);
   }
   Normalize(out);
   return out;
@@ -104,6 +163,7 @@ std::string PoolingName(Pooling pooling, double gem_p) {
       return buf;
     }
     case Pooling::kRmac: return "rmac";
+    case Pooling::kRegions: return "regions";
   }
   return "unknown";
 }
@@ -172,6 +232,17 @@ StatusOr<std::unique_ptr<LandmarkDescriber>> LandmarkDescriber::Create(
     return FailedPrecondition(model->label() + ": output '" + options.output +
                               "' is not a 1 x h x w x c feature map");
   }
+  if (options.pooling == Pooling::kRegions) {
+    const std::vector<int64_t>& shape = cfg.outputs[d->output_index_].shape;
+    if (options.mirror || options.square_crop) {
+      return InvalidArgument("regional landmark descriptors take the whole image only");
+    }
+    if (shape[1] <= 0 || shape[2] <= 0) {
+      return FailedPrecondition(model->label() + ": output '" + options.output +
+                                "' needs a fixed h x w for regional descriptors");
+    }
+    d->regions_ = RegionCount(int(shape[1]), int(shape[2]));
+  }
   d->model_ = std::move(model);
   d->options_ = options;
   d->label_ = d->model_->label();
@@ -190,8 +261,10 @@ StatusOr<std::unique_ptr<LandmarkDescriber>> LandmarkDescriber::Load(
   OCULAR_ASSIGN_OR_RETURN(std::unique_ptr<LandmarkDescriber> d, Create(std::move(model), options));
   if (!background.empty()) {
     OCULAR_ASSIGN_OR_RETURN(d->background_, ReadBackground(background));
+    const size_t size = size_t(d->regions_) *
+                        static_cast<size_t>(d->model_->config.outputs[d->output_index_].shape[3]);
     for (const auto& b : d->background_) {
-      if (b.size() != static_cast<size_t>(d->model_->config.outputs[d->output_index_].shape[3])) {
+      if (b.size() != size) {
         return FailedPrecondition(background.string() + ": descriptor size " +
                                   std::to_string(b.size()) + " does not match output '" +
                                   options.output + "'");
@@ -316,6 +389,7 @@ StatusOr<std::vector<std::vector<float>>> LandmarkDescriber::DescribeViews(
 
 StatusOr<std::vector<float>> LandmarkDescriber::Describe(const cv::Mat& image) const {
   OCULAR_ASSIGN_OR_RETURN(std::vector<std::vector<float>> views, DescribeViews(image));
+  if (options_.pooling == Pooling::kRegions) return std::move(views.front());  // one view (Create)
   std::vector<float> sum(views.front().size(), 0.f);
   for (const std::vector<float>& v : views) {
     for (size_t k = 0; k < sum.size(); ++k) sum[k] += v[k];

@@ -7,10 +7,13 @@
 // MobileNetV2 backbone of nsfwjs cut at `block_13_expand_relu` (stride 16, 576 channels), input
 // 320x320 RGB in 0..1 (256 and 448 were measured: no better / worse, docs/accuracy.md).
 //
-// Descriptor: for each view of the image (by default only the whole image stretched to the
-// input; optionally its mirror image and the centred square crop), the feature map is pooled
-// (PoolFeatures) and L2-normalised; the views are summed and the sum L2-normalised. Two descriptors compare by their dot product (cosine), in [-1, 1]
-// (in practice [0, 1]: the activations are non-negative).
+// Descriptor (default, Pooling::kRegions): the whole image stretched to the input, its feature
+// map max-pooled over the 15 R-MAC regions, each L2-normalised: 15 x 576 floats, compared by
+// RegionalSimilarity (landmark_global.h shortlists by their sum, the R-MAC vector).
+// Other poolings (measurements): for each view of the image (the whole image; optionally its
+// mirror image and the centred square crop) the map is pooled (PoolFeatures) and L2-normalised;
+// the views are summed and the sum L2-normalised; two descriptors compare by their dot product
+// (cosine), in [-1, 1] (in practice [0, 1]: the activations are non-negative).
 //
 // Thread-safety: Describe is const and safe to call concurrently (ORT sessions are).
 #pragma once
@@ -36,14 +39,18 @@ enum class Pooling {
   kGem,      // generalised mean, (mean x^p)^(1/p), p = DescriptorOptions::gem_p
   kRmac,     // R-MAC (Tolias et al. 2016): max over square regions at 3 scales, each region
              // L2-normalised, summed
+  kRegions,  // the R-MAC regions kept apart: RegionCount(h, w) L2-normalised c-vectors,
+             // concatenated; compared by RegionalSimilarity
 };
 
 // Defaults: the best variant measured by bench/landmarks_eval --explore/--cohort (docs/accuracy.md,
-// "Galleries"): block_13_expand_relu + R-MAC on the whole image; out_relu (the layer the nsfw
-// head was fine-tuned on) ranked 2-6/10 queries correctly against 7-10/10 for block_13.
+// "Galleries"): block_13_expand_relu + R-MAC regions on the whole image; out_relu (the layer
+// the nsfw head was fine-tuned on) ranked 2-6/10 queries correctly against 7-10/10 for block_13.
 struct DescriptorOptions {
   std::string output = "block_13_expand_relu";  // which model output is pooled
-  Pooling pooling = Pooling::kRmac;
+  // kRegions: one more correct landmark pair than R-MAC at no false match, on both background
+  // splits (bench/landmarks_offline.py --transfer; docs/accuracy.md). Whole image only.
+  Pooling pooling = Pooling::kRegions;
   // GeM exponent; 3 is the value used by Radenovic et al. (2018) for retrieval.
   double gem_p = 3.0;
   // Adds the mirrored image as a view. Default off: it did not improve the cohort test.
@@ -64,9 +71,26 @@ struct DescriptorOptions {
 // "avg", "max", "gem<p>" (e.g. gem3), "rmac".
 std::string PoolingName(Pooling pooling, double gem_p);
 
-// Pools an NHWC feature map (1 x h x w x c, float) into a c-vector, L2-normalised.
+// Pools an NHWC feature map (1 x h x w x c, float) into a c-vector, L2-normalised; for
+// kRegions into PoolRegions' RegionCount(h, w) x c floats.
 std::vector<float> PoolFeatures(const float* map, int h, int w, int c, Pooling pooling,
                                 double gem_p);
+
+// The R-MAC regions of an h x w map: the whole map, then at scale l = 1..3 square regions of
+// side 2*min(h,w)/(l+1) with about 40% overlap (15 for the 20 x 20 map of the shipped model).
+int RegionCount(int h, int w);
+// Max-pooled c-vector of each region (order of RegionCount), each L2-normalised, concatenated.
+std::vector<float> PoolRegions(const float* map, int h, int w, int c);
+
+// Similarity of two regional descriptors of `regions` parts each (same size): the mean over the
+// parts of `a` of their best cosine with a part of `b`, and the same from `b`, averaged. In
+// [-1, 1]; 1 for identical descriptors; 0 when the sizes do not fit. A landmark that fills part
+// of one photo and another part of the other still meets itself region to region, where one
+// pooled vector mixes it with sky and water (bench/landmarks_offline.py, docs/accuracy.md).
+float RegionalSimilarity(const std::vector<float>& a, const std::vector<float>& b, int regions);
+// The L2-normalised sum of the parts of a regional descriptor: its R-MAC vector (a copy of
+// `regional` when regions <= 1; empty when the size does not fit).
+std::vector<float> SumOfRegions(const std::vector<float>& regional, int regions);
 
 // Dot product of two descriptors of equal size; 0 when either is empty or the sizes differ.
 float DescriptorSimilarity(const std::vector<float>& a, const std::vector<float>& b);
@@ -113,6 +137,8 @@ class LandmarkDescriber {
 
   const DescriptorOptions& options() const { return options_; }
   const std::string& model_label() const { return label_; }
+  // Parts per descriptor: RegionCount of the output map for kRegions, else 1.
+  int regions() const { return regions_; }
 
  private:
   LandmarkDescriber() = default;
@@ -120,6 +146,7 @@ class LandmarkDescriber {
   DescriptorOptions options_;
   std::string label_;
   int output_index_ = -1;
+  int regions_ = 1;
   std::vector<std::vector<float>> background_;
 };
 

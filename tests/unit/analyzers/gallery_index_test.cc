@@ -50,6 +50,7 @@ GalleryIndex SampleIndex() {
   index.entries.push_back(person);
   index.entries.push_back(GalleryEntry{GalleryKind::kLandmarks, "Empty", {}, {}, {}, {}});
   index.embedding_id = "model 'landmark-descriptor' 2026-11-26 block_13_expand_relu rmac whole";
+  index.embedding_regions = 15;
   return index;
 }
 
@@ -58,6 +59,7 @@ TEST(GalleryIndexTest, RoundTripKeepsEverything) {
   StatusOr<GalleryIndex> out = ParseIndex(SerializeIndex(in));
   ASSERT_TRUE(out.ok()) << out.status().ToString();
   EXPECT_EQ(out->embedding_id, in.embedding_id);
+  EXPECT_EQ(out->embedding_regions, 15u);
   ASSERT_EQ(out->entries.size(), in.entries.size());
   for (size_t i = 0; i < in.entries.size(); ++i) {
     const GalleryEntry& a = in.entries[i];

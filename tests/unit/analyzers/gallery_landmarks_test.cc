@@ -112,11 +112,12 @@ TEST_F(GalleryLandmarksTest, WithGlobalDescriptorBothWaysAndNoFalseMatches) {
             << " other images x 2 galleries: " << t.false_on_others << "\n";
   EXPECT_EQ(t.wrong, 0);
   EXPECT_EQ(t.false_on_others, 0);
-  // Measured operating point (docs/accuracy.md): 6/10 (Golden Gate, Statue of Liberty and Taj
-  // Mahal both ways). The target is 8/10: NOT met; the Eiffel dusk/sunset and
-  // Sacre-Coeur day/night pairs fail the cohort test (a background photo is closer to the query
-  // than the enrolled photo is). This guards the measured level against regressions.
-  EXPECT_GE(t.correct, 6);
+  // Measured operating point (docs/accuracy.md): 7/10 (Golden Gate, Statue of Liberty and Taj
+  // Mahal both ways, Sacre-Coeur night queried against the day photo). The target is
+  // 8/10: NOT met; the Eiffel dusk/sunset pair (both ways) and Sacre-Coeur day against the night
+  // photo fail the cohort test (a background photo is about as close to the query as the enrolled
+  // photo is). This guards the measured level against regressions.
+  EXPECT_GE(t.correct, 7);
 }
 
 TEST_F(GalleryLandmarksTest, EnrollmentStoresThePhotoAndItsVariants) {
@@ -134,13 +135,14 @@ TEST_F(GalleryLandmarksTest, EnrollmentStoresThePhotoAndItsVariants) {
   // global-only templates of the same source.
   ASSERT_EQ(t.size(), 3u);
   EXPECT_GE(t[0].features.points.size(), size_t(kMinLandmarkKeypoints));
+  EXPECT_EQ(index->embedding_regions, 15u);  // regional descriptor of the 20 x 20 map
   for (const GalleryTemplate& x : t) {
     EXPECT_EQ(x.source, 0);
-    EXPECT_EQ(x.embedding.size(), 576u);
+    EXPECT_EQ(x.embedding.size(), 15u * 576u);
   }
   EXPECT_TRUE(t[1].features.points.empty());
   EXPECT_TRUE(t[2].features.points.empty());
-  EXPECT_LT(DescriptorSimilarity(t[0].embedding, t[1].embedding), 0.9999f);
+  EXPECT_LT(RegionalSimilarity(t[0].embedding, t[1].embedding, 15), 0.9999f);
   // The index round-trips and the local matcher ignores the global-only templates.
   StatusOr<GalleryIndex> back = ParseIndex(SerializeIndex(*index));
   ASSERT_TRUE(back.ok());

@@ -98,6 +98,44 @@ TEST(LandmarkDescriptorTest, PoolingNames) {
   EXPECT_EQ(PoolingName(Pooling::kRmac, 3), "rmac");
   EXPECT_EQ(PoolingName(Pooling::kAverage, 3), "avg");
   EXPECT_EQ(PoolingName(Pooling::kMax, 3), "max");
+  EXPECT_EQ(PoolingName(Pooling::kRegions, 3), "regions");
+}
+
+TEST(LandmarkDescriptorTest, RegionsAreTheRmacRegionsKeptApart) {
+  // The shipped 20 x 20 map: whole + 1 + 4 + 9 regions.
+  EXPECT_EQ(RegionCount(20, 20), 15);
+  EXPECT_EQ(RegionCount(1, 1), 4);  // degenerate map: every scale is the single cell
+  EXPECT_EQ(RegionCount(0, 5), 0);
+  std::vector<float> map(4 * 4 * 2, 0.f);
+  for (int i = 0; i < 16; ++i) map[i * 2] = 1.f;
+  map[(3 * 4 + 3) * 2 + 1] = 1.f;
+  const int n = RegionCount(4, 4);
+  std::vector<float> regions = PoolRegions(map.data(), 4, 4, 2);
+  ASSERT_EQ(regions.size(), size_t(n) * 2);
+  for (int r = 0; r < n; ++r) {
+    EXPECT_NEAR(std::hypot(regions[2 * r], regions[2 * r + 1]), 1.0, 1e-6) << "region " << r;
+  }
+  // Their normalised sum is the R-MAC vector, and kRegions pools to the regions themselves.
+  std::vector<float> rmac = PoolFeatures(map.data(), 4, 4, 2, Pooling::kRmac, 3);
+  std::vector<float> sum = SumOfRegions(regions, n);
+  ASSERT_EQ(sum.size(), 2u);
+  EXPECT_NEAR(sum[0], rmac[0], 1e-6);
+  EXPECT_NEAR(sum[1], rmac[1], 1e-6);
+  EXPECT_EQ(PoolFeatures(map.data(), 4, 4, 2, Pooling::kRegions, 3), regions);
+  EXPECT_TRUE(SumOfRegions(regions, 7).empty());  // 2n floats are not 7 parts
+}
+
+TEST(LandmarkDescriptorTest, RegionalSimilarityMatchesPartsToTheirBestPartner) {
+  // Two parts of 2 dims each. a = {x, y}, b = {y, x}: the same parts in another order.
+  const std::vector<float> a = {1, 0, 0, 1}, b = {0, 1, 1, 0};
+  EXPECT_NEAR(RegionalSimilarity(a, b, 2), 1.0, 1e-6);
+  EXPECT_NEAR(DescriptorSimilarity(a, b), 0.0, 1e-6);  // the plain cosine sees no match
+  // c = {x, x}: from c, both parts find x (1); from a, x finds 1 and y finds 0: (1 + 0.5) / 2.
+  const std::vector<float> c = {1, 0, 1, 0};
+  EXPECT_NEAR(RegionalSimilarity(a, c, 2), 0.75, 1e-6);
+  EXPECT_NEAR(RegionalSimilarity(c, a, 2), 0.75, 1e-6);  // symmetric
+  EXPECT_EQ(RegionalSimilarity(a, {1, 0}, 2), 0.f);       // sizes differ
+  EXPECT_EQ(RegionalSimilarity(a, b, 3), 0.f);            // 4 floats are not 3 parts
 }
 
 }  // namespace

@@ -75,6 +75,66 @@ TEST(LandmarkGlobalTest, AcceptsOnlyAMutualNearestNeighbourByTheMargin) {
   EXPECT_FALSE(accepted);
 }
 
+// Regional descriptors of 2 parts of 2 dims (GalleryIndex::embedding_regions = 2).
+GalleryIndex RegionalLandmarks(int names) {
+  GalleryIndex index;
+  index.embedding_id = "test regional descriptor";
+  index.embedding_regions = 2;
+  for (int i = 0; i < names; ++i) {
+    GalleryEntry e{GalleryKind::kLandmarks, "Name" + std::to_string(i), {}, {}, {}, {}};
+    // Part 1 is the same for every name; part 2 turns by i degrees x 10.
+    const float t = float(i) * 10.f * 3.14159265f / 180.f;
+    e.templates.push_back(GalleryTemplate{0, {}, {1, 0, std::cos(t), std::sin(t)}});
+    index.entries.push_back(e);
+  }
+  return index;
+}
+
+TEST(LandmarkGlobalTest, RegionalDescriptorsAreComparedPartByPart) {
+  StatusOr<GlobalMatcher> m = GlobalMatcher::Create(RegionalLandmarks(3));
+  ASSERT_TRUE(m.ok());
+  // The query's parts in the other order: Name1's parts, swapped. A plain cosine would give
+  // every name about the same score; region by region it is Name1 (similarity 1).
+  const float t = 10.f * 3.14159265f / 180.f;
+  const std::vector<float> query = {std::cos(t), std::sin(t), 1, 0};
+  const std::vector<std::vector<float>> background = {{0, 1, 0, 1}};
+  bool accepted = false;
+  auto r = m->Best(query, background, &accepted);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->name, "Name1");
+  EXPECT_NEAR(r->similarity, 1.0, 1e-5);
+  // A background of another layout cannot be compared: nothing is accepted.
+  r = m->Best(query, {{0, 1}}, &accepted);
+  EXPECT_FALSE(accepted);
+  // An embedding whose size is not a multiple of the regions is refused.
+  GalleryIndex bad = RegionalLandmarks(2);
+  bad.embedding_regions = 3;
+  EXPECT_EQ(GlobalMatcher::Create(bad).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(LandmarkGlobalTest, RegionalScoringOnlyForTheShortlistedNames) {
+  // Query parts {x, y}. Stage 1 compares summed vectors: A = {u, u} (u = (x + y) / sqrt 2) sums
+  // to the query's direction (cosine 1), B = {x, x} to x (0.71). Region by region B is nearer:
+  // RegionalSimilarity(q, A) = 0.71, (q, B) = (0.5 + 1) / 2 = 0.75.
+  const float h = std::sqrt(0.5f);
+  GalleryIndex index;
+  index.embedding_regions = 2;
+  GalleryEntry a{GalleryKind::kLandmarks, "A", {}, {}, {}, {}};
+  a.templates.push_back(GalleryTemplate{0, {}, {h, h, h, h}});
+  GalleryEntry b{GalleryKind::kLandmarks, "B", {}, {}, {}, {}};
+  b.templates.push_back(GalleryTemplate{0, {}, {1, 0, 1, 0}});
+  index.entries = {a, b};
+  const std::vector<float> query = {1, 0, 0, 1};
+  bool accepted = false;
+  GlobalMatchOptions o;
+  o.shortlist = 1;  // only the stage-1 winner is scored
+  EXPECT_EQ(GlobalMatcher::Create(index, o)->Best(query, {}, &accepted)->name, "A");
+  o.shortlist = 2;  // both are scored region by region
+  auto r = GlobalMatcher::Create(index, o)->Best(query, {}, &accepted);
+  EXPECT_EQ(r->name, "B");
+  EXPECT_NEAR(r->similarity, 0.75, 1e-6);
+}
+
 TEST(LandmarkGlobalTest, ThresholdIsTheCalibratedMargin) {
   GlobalMatchOptions o;
   StatusOr<GlobalMatcher> m = GlobalMatcher::Create(TwoLandmarks(), o);
