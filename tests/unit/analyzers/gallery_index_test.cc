@@ -54,6 +54,14 @@ GalleryIndex SampleIndex() {
   return index;
 }
 
+void ExpectSameShape(const ShapeModel& a, const ShapeModel& b) {
+  EXPECT_EQ(a.solidity, b.solidity);
+  EXPECT_EQ(a.elongation, b.elongation);
+  EXPECT_EQ(a.lab, b.lab);
+  ASSERT_EQ(a.canon.size(), b.canon.size());
+  EXPECT_EQ(cv::norm(a.canon, b.canon, cv::NORM_INF), 0.0);
+}
+
 TEST(GalleryIndexTest, RoundTripKeepsEverything) {
   const GalleryIndex in = SampleIndex();
   StatusOr<GalleryIndex> out = ParseIndex(SerializeIndex(in));
@@ -90,13 +98,7 @@ TEST(GalleryIndexTest, RoundTripKeepsEverything) {
     }
     EXPECT_EQ(a.colour, b.colour);
     ASSERT_EQ(a.shapes.size(), b.shapes.size());
-    for (size_t k = 0; k < a.shapes.size(); ++k) {
-      EXPECT_EQ(a.shapes[k].solidity, b.shapes[k].solidity);
-      EXPECT_EQ(a.shapes[k].elongation, b.shapes[k].elongation);
-      EXPECT_EQ(a.shapes[k].lab, b.shapes[k].lab);
-      ASSERT_EQ(a.shapes[k].canon.size(), b.shapes[k].canon.size());
-      EXPECT_EQ(cv::norm(a.shapes[k].canon, b.shapes[k].canon, cv::NORM_INF), 0.0);
-    }
+    for (size_t k = 0; k < a.shapes.size(); ++k) ExpectSameShape(a.shapes[k], b.shapes[k]);
   }
   EXPECT_EQ(out->entries[0].shapes.size(), 1u);  // the sample has one: not a vacuous loop
   // Serialisation is deterministic: the same index gives the same bytes.
