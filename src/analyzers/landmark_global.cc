@@ -54,7 +54,8 @@ std::optional<GlobalMatch> GlobalMatcher::Best(const std::vector<float>& query,
   // Stage 1 (regional descriptors only): the names whose templates' R-MAC vectors are nearest
   // to the query's; stage 2 scores only their templates, by Similarity.
   std::vector<bool> candidate(names_.size(), true);
-  if (regions_ > 1 && static_cast<int>(names_.size()) > options_.shortlist) {
+  const int shortlist = std::max(1, options_.shortlist);
+  if (regions_ > 1 && static_cast<int>(names_.size()) > shortlist) {
     const std::vector<float> q = SumOfRegions(query, regions_);
     std::vector<float> coarse(names_.size(), -2.f);
     for (const Template& t : templates_) {
@@ -62,10 +63,10 @@ std::optional<GlobalMatch> GlobalMatcher::Best(const std::vector<float>& query,
     }
     std::vector<int> order(names_.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
-    std::nth_element(order.begin(), order.begin() + options_.shortlist, order.end(),
+    std::nth_element(order.begin(), order.begin() + shortlist, order.end(),
                      [&](int a, int b) { return coarse[a] > coarse[b]; });
     std::fill(candidate.begin(), candidate.end(), false);
-    for (int i = 0; i < options_.shortlist; ++i) candidate[order[i]] = true;
+    for (int i = 0; i < shortlist; ++i) candidate[order[i]] = true;
   }
   // Best similarity per name, and which template gave it.
   std::vector<float> best(names_.size(), -2.f);

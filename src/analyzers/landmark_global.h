@@ -51,6 +51,7 @@ struct GlobalMatchOptions {
   int background_rank = 1;
   // Names scored by RegionalSimilarity after the R-MAC shortlist (regional descriptors only).
   // 16 keeps the stage-2 cost at 48 templates; on the 5-name test galleries it is everyone.
+  // Values below 1 count as 1.
   int shortlist = 16;
 };
 

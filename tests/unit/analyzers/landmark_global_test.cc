@@ -129,6 +129,8 @@ TEST(LandmarkGlobalTest, RegionalScoringOnlyForTheShortlistedNames) {
   GlobalMatchOptions o;
   o.shortlist = 1;  // only the stage-1 winner is scored
   EXPECT_EQ(GlobalMatcher::Create(index, o)->Best(query, {}, &accepted)->name, "A");
+  o.shortlist = 0;  // counts as 1
+  EXPECT_EQ(GlobalMatcher::Create(index, o)->Best(query, {}, &accepted)->name, "A");
   o.shortlist = 2;  // both are scored region by region
   auto r = GlobalMatcher::Create(index, o)->Best(query, {}, &accepted);
   EXPECT_EQ(r->name, "B");
