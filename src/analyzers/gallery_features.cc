@@ -10,6 +10,8 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "core/image.h"
+
 namespace ocular::gallery {
 
 namespace {
@@ -54,15 +56,8 @@ bool PlausibleQuad(const std::vector<cv::Point2f>& q) {
 
 StatusOr<LocalFeatures> ExtractFeatures(const cv::Mat& image, const FeatureOptions& options) {
   if (image.empty()) return InvalidArgument("empty image");
+  OCULAR_ASSIGN_OR_RETURN(cv::Mat gray, ToGray8(image));
   try {
-    cv::Mat gray;
-    if (image.channels() == 3) {
-      cv::cvtColor(image, gray, cv::COLOR_BGR2GRAY);
-    } else if (image.channels() == 4) {
-      cv::cvtColor(image, gray, cv::COLOR_BGRA2GRAY);
-    } else {
-      gray = image;
-    }
     const int long_side = std::max(gray.cols, gray.rows);
     if (options.max_side > 0 && long_side > options.max_side) {
       const double s = double(options.max_side) / long_side;

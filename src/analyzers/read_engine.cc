@@ -112,16 +112,16 @@ std::optional<double> MedianSlope(const std::vector<OcrLine>& lines) {
   return a[a.size() / 2];
 }
 
-// Binarises a gray image with a local (Gaussian-weighted) threshold, so that uneven lighting
-// (curved scans, shadows, photos) does not defeat Tesseract's global Otsu threshold. The block
-// (51 px) spans about one text line at the sizes the pipelines produce (2x small pages, 64 px
-// line crops); C = 15 keeps flat background white.
 cv::Mat ToGray(const cv::Mat& bgr) {
   cv::Mat gray;
   cv::cvtColor(bgr, gray, cv::COLOR_BGR2GRAY);
   return gray;
 }
 
+// Binarises a gray image with a local (Gaussian-weighted) threshold, so that uneven lighting
+// (curved scans, shadows, photos) does not defeat Tesseract's global Otsu threshold. The block
+// (51 px) spans about one text line at the sizes the pipelines produce (2x small pages, 64 px
+// line crops); C = 15 keeps flat background white.
 cv::Mat Binarize(const cv::Mat& gray) {
   cv::Mat out;
   cv::adaptiveThreshold(gray, out, 255, cv::ADAPTIVE_THRESH_GAUSSIAN_C, cv::THRESH_BINARY, 51, 15);

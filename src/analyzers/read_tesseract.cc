@@ -7,6 +7,8 @@
 #include <cctype>
 #include <opencv2/imgproc.hpp>
 
+#include "core/image.h"
+
 namespace ocular {
 namespace {
 
@@ -29,24 +31,11 @@ Quad BoxQuad(int left, int top, int right, int bottom) {
               PointF{double(right), double(bottom)}, PointF{double(left), double(bottom)}};
 }
 
-// Tesseract wants 8-bit gray (or RGB); a continuous gray copy keeps SetImage simple.
+// Tesseract wants 8-bit gray (or RGB); a continuous gray image keeps SetImage simple.
 StatusOr<cv::Mat> ToGray(const cv::Mat& image) {
-  if (image.empty() || image.depth() != CV_8U) return Internal("OCR input is not an 8-bit image");
-  try {
-    cv::Mat gray;
-    if (image.channels() == 3) {
-      cv::cvtColor(image, gray, cv::COLOR_BGR2GRAY);
-    } else if (image.channels() == 4) {
-      cv::cvtColor(image, gray, cv::COLOR_BGRA2GRAY);
-    } else if (image.channels() == 1) {
-      gray = image.isContinuous() ? image : image.clone();
-    } else {
-      return Internal("OCR input has an unsupported channel count");
-    }
-    return gray;
-  } catch (const cv::Exception&) {
-    return Internal("OCR input conversion failed");
-  }
+  StatusOr<cv::Mat> gray = ToGray8(image);
+  if (!gray.ok()) return Internal("OCR input: " + gray.status().message());
+  return gray;
 }
 
 std::string JoinWords(const std::vector<OcrWord>& words, bool cjk) {

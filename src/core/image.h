@@ -78,6 +78,11 @@ struct DecodedImage {
 StatusOr<DecodedImage> DecodeImage(std::span<const std::uint8_t> bytes, const ImageInfo& info,
                                    const DecodeOptions& options = {});
 
+// An 8-bit grey image of an 8-bit 1-, 3- (BGR) or 4-channel (BGRA) image, continuous: a
+// converted copy, or `image` itself when it is already continuous grey. InvalidArgument for
+// another depth or channel count; never throws (OpenCV errors are converted).
+StatusOr<cv::Mat> ToGray8(const cv::Mat& image);
+
 // CheckByteSize + ProbeImage + CheckDimensions + DecodeImage, in that order.
 StatusOr<DecodedImage> IngestImage(std::span<const std::uint8_t> bytes, ApiVersion api,
                                    const DecodeOptions& options = {});

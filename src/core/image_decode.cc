@@ -186,6 +186,21 @@ StatusOr<cv::Mat> ToBgr8(const cv::Mat& decoded) {
 
 }  // namespace image_internal
 
+StatusOr<cv::Mat> ToGray8(const cv::Mat& image) {
+  if (image.empty() || image.depth() != CV_8U) return InvalidArgument("not an 8-bit image");
+  try {
+    cv::Mat gray;
+    switch (image.channels()) {
+      case 1: return image.isContinuous() ? image : image.clone();
+      case 3: cv::cvtColor(image, gray, cv::COLOR_BGR2GRAY); return gray;
+      case 4: cv::cvtColor(image, gray, cv::COLOR_BGRA2GRAY); return gray;
+      default: return InvalidArgument("unsupported channel count " + std::to_string(image.channels()));
+    }
+  } catch (const cv::Exception& e) {
+    return InvalidArgument(std::string("grey conversion failed: ") + e.what());
+  }
+}
+
 StatusOr<DecodedImage> DecodeImage(std::span<const std::uint8_t> bytes, const ImageInfo& info,
                                    const DecodeOptions& options) {
   using namespace image_internal;

@@ -428,5 +428,29 @@ TEST(DecodeImageTest, MismatchedInfoIsRefused) {
   EXPECT_FALSE(DecodeImage(Span(png), wrong).ok());
 }
 
+TEST(ToGray8Test, ConvertsOneThreeAndFourChannelImagesOnly) {
+  cv::Mat bgr(4, 6, CV_8UC3, cv::Scalar(255, 0, 0));  // pure blue: luma 0.114 * 255 = 29
+  StatusOr<cv::Mat> g = ToGray8(bgr);
+  ASSERT_TRUE(g.ok()) << g.status().ToString();
+  EXPECT_EQ(g->type(), CV_8UC1);
+  EXPECT_EQ(g->size(), bgr.size());
+  EXPECT_EQ(g->at<uchar>(0, 0), 29);
+  cv::Mat bgra(4, 6, CV_8UC4, cv::Scalar(0, 0, 255, 0));  // red: 0.299 * 255 = 76
+  ASSERT_TRUE(ToGray8(bgra).ok());
+  EXPECT_EQ(ToGray8(bgra)->at<uchar>(3, 5), 76);
+  // Grey stays grey; a non-continuous view (a column range) becomes a continuous copy.
+  cv::Mat grey(5, 8, CV_8UC1, cv::Scalar(7));
+  cv::Mat view = grey.colRange(2, 5);
+  ASSERT_FALSE(view.isContinuous());
+  StatusOr<cv::Mat> v = ToGray8(view);
+  ASSERT_TRUE(v.ok());
+  EXPECT_TRUE(v->isContinuous());
+  EXPECT_EQ(v->cols, 3);
+  // Other depths, channel counts and empty images are refused, not thrown.
+  EXPECT_EQ(ToGray8(cv::Mat(2, 2, CV_32FC3)).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(ToGray8(cv::Mat(2, 2, CV_8UC2)).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(ToGray8(cv::Mat()).status().code(), StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace ocular
