@@ -11,12 +11,12 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <vector>
 
 #include "analyzers/adult_analyzer.h"
 #include "analyzers/vision.h"
+#include "bench_files.h"
 #include "core/image.h"
 #include "runtime/model_repository.h"
 
@@ -52,16 +52,9 @@ int main(int argc, char** argv) {
   int n = 0, adult = 0, racy = 0, naive_adult = 0, naive_sexy = 0, naive_drawing = 0;
   double max_adult = 0, max_racy = 0, max_adult_person = 0, max_racy_person = 0;
   for (const std::string& dir : dirs) {
-    std::vector<fs::path> files;
-    for (const auto& e : fs::directory_iterator(dir)) {
-      if (e.path().extension() != ".tsv" && e.path().extension() != ".md") files.push_back(e.path());
-    }
-    std::sort(files.begin(), files.end());
-    for (const fs::path& f : files) {
-      std::ifstream in(f, std::ios::binary);
-      std::vector<char> bytes((std::istreambuf_iterator<char>(in)), {});
-      std::span<const std::uint8_t> span(reinterpret_cast<const std::uint8_t*>(bytes.data()),
-                                         bytes.size());
+    for (const fs::path& f : bench::ImageFiles(dir)) {
+      const std::vector<std::uint8_t> bytes = bench::ReadFileBytes(f);
+      std::span<const std::uint8_t> span(bytes);
       DecodeOptions opt;
       opt.min_long_side = 512;
       auto img = IngestImage(span, ApiVersion::kV40, opt);

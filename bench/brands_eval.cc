@@ -14,10 +14,8 @@
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <iomanip>
 #include <iostream>
-#include <iterator>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -28,6 +26,7 @@
 #include "analyzers/engine.h"
 #include "analyzers/gallery_holder.h"
 #include "analyzers/gallery_index.h"
+#include "bench_files.h"
 
 namespace fs = std::filesystem;
 using namespace ocular;
@@ -90,14 +89,8 @@ int main(int argc, char** argv) {
   }
   int images = 0, expected = 0, found_expected = 0, false_brands = 0, false_images = 0;
   for (const fs::path& dir : dirs) {
-    std::vector<fs::path> files;
-    for (const auto& e : fs::directory_iterator(dir)) {
-      if (e.is_regular_file() && e.path().extension() != ".tsv") files.push_back(e.path());
-    }
-    std::sort(files.begin(), files.end());
-    for (const fs::path& f : files) {
-      std::ifstream in(f, std::ios::binary);
-      std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), {});
+    for (const fs::path& f : bench::ImageFiles(dir)) {
+      const std::vector<std::uint8_t> bytes = bench::ReadFileBytes(f);
       AnalysisRequest req;
       req.api = ApiVersion::kV32;
       req.features = {Feature::kBrands};

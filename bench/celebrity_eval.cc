@@ -17,7 +17,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
@@ -25,6 +24,7 @@
 #include "analyzers/celebrity_faces.h"
 #include "analyzers/face_embedder.h"
 #include "analyzers/vision.h"
+#include "bench_files.h"
 #include "core/image.h"
 #include "runtime/model_repository.h"
 
@@ -92,17 +92,9 @@ int main(int argc, char** argv) {
     std::vector<FaceBox> faces;
   };
   std::vector<Image> images;
-  std::vector<fs::path> files;
-  for (const auto& e : fs::directory_iterator(dir)) {
-    const std::string ext = e.path().extension().string();
-    if (ext != ".tsv" && ext != ".md" && ext != ".txt") files.push_back(e.path());
-  }
-  std::sort(files.begin(), files.end());
-  for (const fs::path& f : files) {
-    std::ifstream in(f, std::ios::binary);
-    std::vector<char> bytes((std::istreambuf_iterator<char>(in)), {});
-    std::span<const std::uint8_t> span(reinterpret_cast<const std::uint8_t*>(bytes.data()),
-                                       bytes.size());
+  for (const fs::path& f : bench::ImageFiles(dir)) {
+    const std::vector<std::uint8_t> bytes = bench::ReadFileBytes(f);
+    std::span<const std::uint8_t> span(bytes);
     auto info = ProbeImage(span);
     if (!info.ok()) continue;
     DecodeOptions opt;

@@ -13,11 +13,11 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <vector>
 
 #include "analyzers/engine.h"
+#include "bench_files.h"
 #include "core/image.h"
 #include "runtime/model_repository.h"
 #include "runtime/preprocess.h"
@@ -94,8 +94,7 @@ int main(int argc, char** argv) {
   std::printf("image\tanalyze_ms\tort_ms\toverhead\n");
   double sum_a = 0, sum_o = 0;
   for (const std::string& f : files) {
-    std::ifstream in(fs::path(images) / f, std::ios::binary);
-    std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), {});
+    const std::vector<std::uint8_t> bytes = bench::ReadFileBytes(fs::path(images) / f);
     AnalysisRequest req;
     req.features = {Feature::kTags,    Feature::kCaption, Feature::kDenseCaptions,
                     Feature::kObjects, Feature::kPeople,  Feature::kSmartCrops};
