@@ -15,9 +15,21 @@
 
 #include <opencv2/imgcodecs.hpp>
 
+#include "analyzers/landmark_descriptor.h"
+#include "runtime/model_repository.h"
+
 namespace landmarks_bench {
 
 namespace fs = std::filesystem;
+
+// The landmark describer without the model's background file: for writing that file, and for
+// measuring poolings whose descriptors differ in size from the shipped (regional) background.
+inline ocular::StatusOr<std::unique_ptr<ocular::gallery::LandmarkDescriber>> DescriberWithoutBackground(
+    ocular::runtime::ModelRepository& repo, const ocular::gallery::DescriptorOptions& options = {}) {
+  auto model = repo.Load(ocular::gallery::kLandmarkDescriptorModel);
+  if (!model.ok()) return model.status();
+  return ocular::gallery::LandmarkDescriber::Create(*model, options);
+}
 using Clock = std::chrono::steady_clock;
 
 inline const std::vector<std::string> kLandmarks = {"eiffel", "golden_gate", "sacre_coeur",

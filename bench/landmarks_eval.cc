@@ -70,11 +70,8 @@ int main(int argc, char** argv) {
   auto repo = runtime::ModelRepository::Open(models);
   if (!repo.ok()) return std::fprintf(stderr, "%s\n", repo.status().message().c_str()), 1;
   // Writing the background needs the model only (its background file may not exist yet).
-  auto describer = write.empty() ? LandmarkDescriber::Load(**repo) : [&] {
-    auto model = (*repo)->Load(kLandmarkDescriptorModel);
-    return model.ok() ? LandmarkDescriber::Create(*model)
-                      : StatusOr<std::unique_ptr<LandmarkDescriber>>(model.status());
-  }();
+  auto describer =
+      write.empty() ? LandmarkDescriber::Load(**repo) : DescriberWithoutBackground(**repo);
   if (!describer.ok()) return std::fprintf(stderr, "%s\n", describer.status().message().c_str()), 1;
   const LandmarkDescriber& d = **describer;
   TestSet t = LoadTestSet(images, coco);

@@ -47,9 +47,7 @@ namespace {
 StatusOr<std::unique_ptr<LandmarkDescriber>> OpenDescriber(runtime::ModelRepository& repo,
                                                            const DescriptorOptions& o) {
   if (o.pooling == Pooling::kRegions) return LandmarkDescriber::Load(repo, o);
-  auto model = repo.Load(kLandmarkDescriptorModel);
-  if (!model.ok()) return model.status();
-  return LandmarkDescriber::Create(*model, o);
+  return DescriberWithoutBackground(repo, o);
 }
 
 int Explore(runtime::ModelRepository& repo, const std::map<std::string, cv::Mat>& pairs,
