@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "analyzers/adult_analyzer.h"
-#include "analyzers/vision.h"
+#include "analyzers/vision/adult_analyzer.h"
+#include "analyzers/vision/vision.h"
 #include "bench_files.h"
 #include "core/image.h"
 #include "runtime/model_repository.h"

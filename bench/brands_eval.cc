@@ -22,10 +22,10 @@
 
 #include <opencv2/imgcodecs.hpp>
 
-#include "analyzers/brand_shape.h"
+#include "analyzers/galleries/brand_shape.h"
 #include "analyzers/engine.h"
-#include "analyzers/gallery_holder.h"
-#include "analyzers/gallery_index.h"
+#include "analyzers/galleries/gallery_holder.h"
+#include "analyzers/galleries/gallery_index.h"
 #include "bench_files.h"
 
 namespace fs = std::filesystem;

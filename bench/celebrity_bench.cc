@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "analyzers/celebrity_matcher.h"
+#include "analyzers/galleries/celebrity_matcher.h"
 
 namespace {
 

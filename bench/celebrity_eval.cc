@@ -21,9 +21,9 @@
 #include <string>
 #include <vector>
 
-#include "analyzers/celebrity_faces.h"
-#include "analyzers/face_embedder.h"
-#include "analyzers/vision.h"
+#include "analyzers/galleries/celebrity_faces.h"
+#include "analyzers/galleries/face_embedder.h"
+#include "analyzers/vision/vision.h"
 #include "bench_files.h"
 #include "core/image.h"
 #include "runtime/model_repository.h"

@@ -20,9 +20,9 @@
 
 #include <opencv2/imgproc.hpp>
 
-#include "analyzers/gallery_analyzers.h"
-#include "analyzers/gallery_matcher.h"
-#include "analyzers/landmark_global.h"
+#include "analyzers/galleries/gallery_analyzers.h"
+#include "analyzers/galleries/gallery_matcher.h"
+#include "analyzers/galleries/landmark_global.h"
 
 namespace {
 

@@ -15,7 +15,7 @@
 
 #include <opencv2/imgcodecs.hpp>
 
-#include "analyzers/landmark_descriptor.h"
+#include "analyzers/galleries/landmark_descriptor.h"
 #include "runtime/model_repository.h"
 
 namespace landmarks_bench {

@@ -21,8 +21,8 @@
 #include <cstdlib>
 #include <fstream>
 
-#include "analyzers/gallery_build.h"
-#include "analyzers/landmark_recognizer.h"
+#include "analyzers/galleries/gallery_build.h"
+#include "analyzers/galleries/landmark_recognizer.h"
 #include "landmarks_data.h"
 #include "runtime/model_repository.h"
 

@@ -28,11 +28,11 @@
 #include <opencv2/features2d.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "analyzers/gallery_analyzers.h"
-#include "analyzers/gallery_build.h"
-#include "analyzers/gallery_matcher.h"
-#include "analyzers/landmark_descriptor.h"
-#include "analyzers/landmark_global.h"
+#include "analyzers/galleries/gallery_analyzers.h"
+#include "analyzers/galleries/gallery_build.h"
+#include "analyzers/galleries/gallery_matcher.h"
+#include "analyzers/galleries/landmark_descriptor.h"
+#include "analyzers/galleries/landmark_global.h"
 #include "landmarks_data.h"
 #include "runtime/model_repository.h"
 

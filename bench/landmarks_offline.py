@@ -2,7 +2,7 @@
 """Offline landmark-descriptor experiments (issue 6), on descriptors dumped by landmarks_explore.
 
 Measurement tooling only (needs Debian's /usr/bin/python3 with numpy); the product is C++.
-It re-implements the cohort test of src/analyzers/landmark_global.h on dumped data so that
+It re-implements the cohort test of src/analyzers/galleries/landmark_global.h on dumped data so that
 variants can be compared without rebuilding: its `rmac` row reproduces the shipped pipeline
 (landmarks_eval) exactly. Results: docs/accuracy.md, "Galleries".
 

@@ -22,9 +22,9 @@
 #include <string>
 #include <vector>
 
-#include "analyzers/nms.h"
-#include "analyzers/objects_analyzer.h"
-#include "analyzers/object_detector.h"
+#include "analyzers/detection/nms.h"
+#include "analyzers/vision/objects_analyzer.h"
+#include "analyzers/detection/object_detector.h"
 #include "core/image.h"
 #include "runtime/model_repository.h"
 

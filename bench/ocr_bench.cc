@@ -22,9 +22,9 @@
 
 #include <opencv2/imgproc.hpp>
 
-#include "analyzers/read_analyzer.h"
+#include "analyzers/read/read_analyzer.h"
 #include "tests/unit/analyzers/read_test_util.h"  // Cer, AllText: one definition with the tests
-#include "analyzers/read_engine.h"
+#include "analyzers/read/read_engine.h"
 #include "core/image.h"
 
 namespace {

@@ -1,9 +1,14 @@
-# ocular_library(NAME [DEPS ...]): a static library from every *.cc in the current source
-# directory. Files are globbed, so adding a file needs no CMake edit (re-run cmake to pick it up;
-# CONFIGURE_DEPENDS makes the build do that itself).
+# ocular_library(NAME [RECURSE] [DEPS ...]): a static library from every *.cc in the current
+# source directory (RECURSE: and in its sub-folders, for a library grouped by family). Files are
+# globbed, so adding a file needs no CMake edit (re-run cmake to pick it up; CONFIGURE_DEPENDS
+# makes the build do that itself).
 function(ocular_library name)
-  cmake_parse_arguments(ARG "" "" "DEPS" ${ARGN})
-  file(GLOB srcs CONFIGURE_DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/*.cc")
+  cmake_parse_arguments(ARG "RECURSE" "" "DEPS" ${ARGN})
+  if(ARG_RECURSE)
+    file(GLOB_RECURSE srcs CONFIGURE_DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/*.cc")
+  else()
+    file(GLOB srcs CONFIGURE_DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/*.cc")
+  endif()
   if(NOT srcs)
     # A directory with headers only (or nothing yet) still gives a target others can link.
     add_library(${name} INTERFACE)

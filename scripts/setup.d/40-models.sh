@@ -41,7 +41,7 @@ while IFS=$'\t' read -r name src; do
   fi
 done <<< "$PACK"
 # The landmark descriptor's background set (descriptors of ordinary photos for the cohort test,
-# src/analyzers/landmark_global.h) is data, not a converted model: it is versioned in the repo,
+# src/analyzers/galleries/landmark_global.h) is data, not a converted model: it is versioned in the repo,
 # gzipped (4.8 MB of text, 1.5 MB packed; regenerate with `build/bench/landmarks_eval
 # --write-background FILE --coco DIR` and `gzip -9 -n FILE`).
 if [ -d "$REPO/landmark-descriptor/$VERSION" ]; then

@@ -8,7 +8,7 @@
 #     logos (photos of the real mark) for production use; see docs/galleries.md.
 #   - Each linked mark also gets brands/<Title>/colour.txt, the icon's brand `hex` from the
 #     simple-icons data file: the colour + silhouette path for flat marks SIFT cannot match
-#     (src/analyzers/brand_shape.h; not a template, so the index does not change).
+#     (src/analyzers/galleries/brand_shape.h; not a template, so the index does not change).
 #   - OCULAR_GALLERY_ICONS="slug slug ..." replaces the subset; OCULAR_GALLERY_ICONS=all links
 #     every icon (slower to build, lower precision: measured in docs/accuracy.md).
 # Idempotent: the index is rebuilt only when `ocular gallery verify` reports it out of date.

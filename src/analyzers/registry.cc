@@ -1,14 +1,14 @@
 // The one list of analyzers. To add one: implement analyzers/<name>_analyzer.{h,cc} with a
 // factory, and add a line here.
-#include "analyzers/adult_analyzer.h"
-#include "analyzers/color_analyzer.h"
+#include "analyzers/vision/adult_analyzer.h"
+#include "analyzers/vision/color_analyzer.h"
 #include "analyzers/engine.h"
-#include "analyzers/faces_analyzer.h"
-#include "analyzers/gallery_analyzers.h"
-#include "analyzers/image_type_analyzer.h"
-#include "analyzers/objects_analyzer.h"
-#include "analyzers/read_analyzer.h"
-#include "analyzers/scene_analyzers.h"
+#include "analyzers/vision/faces_analyzer.h"
+#include "analyzers/galleries/gallery_analyzers.h"
+#include "analyzers/vision/image_type_analyzer.h"
+#include "analyzers/vision/objects_analyzer.h"
+#include "analyzers/read/read_analyzer.h"
+#include "analyzers/vision/scene_analyzers.h"
 
 namespace ocular {
 

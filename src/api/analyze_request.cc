@@ -60,7 +60,7 @@ Status CheckLanguage(const AnalysisRequest& req) {
 }  // namespace
 
 const std::set<std::string>& TagLanguages() {
-  // Tags are translated from English with the tables in analyzers/translations.cc (the same five
+  // Tags are translated from English with the tables in analyzers/vision/translations.cc (the same five
   // languages as v3.2 names); any other language gets NotSupportedLanguage.
   static const std::set<std::string> kLanguages = {"en", "es", "ja", "pt", "zh"};
   return kLanguages;

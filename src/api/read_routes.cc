@@ -3,8 +3,8 @@
 #include <cstdlib>
 #include <span>
 
-#include "analyzers/read_analyzer.h"
-#include "analyzers/read_languages.h"
+#include "analyzers/read/read_analyzer.h"
+#include "analyzers/read/read_languages.h"
 #include "api/analyze_request.h"
 #include "api/errors.h"
 

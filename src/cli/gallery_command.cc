@@ -14,10 +14,10 @@
 #include <iostream>
 #include <memory>
 
-#include "analyzers/celebrity_faces.h"
-#include "analyzers/gallery_build.h"
-#include "analyzers/gallery_index.h"
-#include "analyzers/landmark_descriptor.h"
+#include "analyzers/galleries/celebrity_faces.h"
+#include "analyzers/galleries/gallery_build.h"
+#include "analyzers/galleries/gallery_index.h"
+#include "analyzers/galleries/landmark_descriptor.h"
 #include "cli/command.h"
 #include "cli/common_options.h"
 #include "cli/gallery_options.h"

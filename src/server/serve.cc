@@ -13,7 +13,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "analyzers/gallery_holder.h"
+#include "analyzers/galleries/gallery_holder.h"
 #include "api/service.h"
 #include "runtime/session.h"
 #include "server/auth.h"

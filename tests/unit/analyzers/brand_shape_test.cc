@@ -1,5 +1,5 @@
 // The colour + silhouette path of brands (brand_shape.h) on synthetic shapes.
-#include "analyzers/brand_shape.h"
+#include "analyzers/galleries/brand_shape.h"
 
 #include <gtest/gtest.h>
 

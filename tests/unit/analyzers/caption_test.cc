@@ -1,4 +1,4 @@
-#include "analyzers/captioner.h"
+#include "analyzers/vision/captioner.h"
 
 #include <gtest/gtest.h>
 

@@ -1,12 +1,12 @@
 // Celebrity decision rules without models: the cosine threshold, the confidence mapping, the
 // best-name choice, mixed-embedder indexes, and the enrollment rule for portraits.
-#include "analyzers/celebrity_matcher.h"
+#include "analyzers/galleries/celebrity_matcher.h"
 
 #include <cmath>
 
 #include <gtest/gtest.h>
 
-#include "analyzers/celebrity_faces.h"
+#include "analyzers/galleries/celebrity_faces.h"
 
 namespace ocular::gallery {
 namespace {

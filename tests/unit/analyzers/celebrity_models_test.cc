@@ -10,10 +10,10 @@
 
 #include <gtest/gtest.h>
 
-#include "analyzers/celebrity_faces.h"
+#include "analyzers/galleries/celebrity_faces.h"
 #include "analyzers/engine.h"
-#include "analyzers/gallery_build.h"
-#include "analyzers/gallery_index.h"
+#include "analyzers/galleries/gallery_build.h"
+#include "analyzers/galleries/gallery_index.h"
 #include "gallery_test_util.h"
 #include "runtime/model_repository.h"
 

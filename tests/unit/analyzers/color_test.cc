@@ -1,4 +1,4 @@
-#include "analyzers/color_analyzer.h"
+#include "analyzers/vision/color_analyzer.h"
 
 #include <gtest/gtest.h>
 #include <opencv2/imgproc.hpp>

@@ -1,6 +1,6 @@
 // Face alignment geometry: the least-squares similarity recovers a known transform, the
 // canonical template scales and zooms about the crop centre, and a warped face lands on it.
-#include "analyzers/face_align.h"
+#include "analyzers/galleries/face_align.h"
 
 #include <cmath>
 

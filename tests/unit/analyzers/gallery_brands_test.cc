@@ -8,11 +8,11 @@
 
 #include <opencv2/imgproc.hpp>
 
-#include "analyzers/brand_shape.h"
-#include "analyzers/gallery_analyzers.h"
-#include "analyzers/gallery_holder.h"
-#include "analyzers/gallery_build.h"
-#include "analyzers/gallery_matcher.h"
+#include "analyzers/galleries/brand_shape.h"
+#include "analyzers/galleries/gallery_analyzers.h"
+#include "analyzers/galleries/gallery_holder.h"
+#include "analyzers/galleries/gallery_build.h"
+#include "analyzers/galleries/gallery_matcher.h"
 #include "gallery_test_util.h"
 
 namespace ocular::gallery {

@@ -1,5 +1,5 @@
 // The gallery index file format: round trip and rejection of damaged or foreign files.
-#include "analyzers/gallery_index.h"
+#include "analyzers/galleries/gallery_index.h"
 
 #include <gtest/gtest.h>
 

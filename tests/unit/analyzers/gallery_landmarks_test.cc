@@ -9,10 +9,10 @@
 #include <iostream>
 #include <map>
 
-#include "analyzers/gallery_analyzers.h"
-#include "analyzers/gallery_build.h"
-#include "analyzers/gallery_matcher.h"
-#include "analyzers/landmark_recognizer.h"
+#include "analyzers/galleries/gallery_analyzers.h"
+#include "analyzers/galleries/gallery_build.h"
+#include "analyzers/galleries/gallery_matcher.h"
+#include "analyzers/galleries/landmark_recognizer.h"
 #include "gallery_test_util.h"
 
 namespace ocular::gallery {

@@ -1,6 +1,6 @@
 // GalleryHolder: atomic swap on reload while readers keep going; a failed reload keeps the
 // previous gallery.
-#include "analyzers/gallery_holder.h"
+#include "analyzers/galleries/gallery_holder.h"
 
 #include <gtest/gtest.h>
 
@@ -11,7 +11,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "analyzers/gallery_build.h"
+#include "analyzers/galleries/gallery_build.h"
 #include "gallery_test_util.h"
 
 namespace ocular::gallery {

@@ -10,7 +10,7 @@
 #include <gtest/gtest.h>
 #include <opencv2/imgcodecs.hpp>
 
-#include "analyzers/gallery_features.h"
+#include "analyzers/galleries/gallery_features.h"
 
 namespace ocular::gallery::testing {
 

@@ -6,9 +6,9 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "analyzers/gallery_build.h"
-#include "analyzers/gallery_features.h"
-#include "analyzers/gallery_matcher.h"
+#include "analyzers/galleries/gallery_build.h"
+#include "analyzers/galleries/gallery_features.h"
+#include "analyzers/galleries/gallery_matcher.h"
 #include "gallery_test_util.h"
 
 namespace ocular::gallery {

@@ -1,6 +1,6 @@
 // Image type: synthetic cases, and the measurement on the shared photos against the MANIFEST
 // `expect` column that docs/accuracy.md reports (run this binary to reproduce the table).
-#include "analyzers/image_type_analyzer.h"
+#include "analyzers/vision/image_type_analyzer.h"
 
 #include <cstdio>
 

@@ -1,6 +1,6 @@
 // Pooling, similarity and background file parsing of the landmark global descriptor
 // (landmark_descriptor.h). The model itself is exercised by gallery_landmarks_test.
-#include "analyzers/landmark_descriptor.h"
+#include "analyzers/galleries/landmark_descriptor.h"
 
 #include <gtest/gtest.h>
 

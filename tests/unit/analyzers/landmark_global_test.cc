@@ -1,12 +1,12 @@
 // The cohort test of the landmark global descriptor (landmark_global.h) and the merge of the
 // two recognition paths (landmark_recognizer.h), on synthetic descriptors.
-#include "analyzers/landmark_global.h"
+#include "analyzers/galleries/landmark_global.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-#include "analyzers/landmark_recognizer.h"
+#include "analyzers/galleries/landmark_recognizer.h"
 
 namespace ocular::gallery {
 namespace {

@@ -1,4 +1,4 @@
-#include "analyzers/nms.h"
+#include "analyzers/detection/nms.h"
 
 #include <gtest/gtest.h>
 

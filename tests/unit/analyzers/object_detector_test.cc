@@ -1,6 +1,6 @@
 // Weighted box fusion (pure), and the CenterNet + NanoDet ensemble on shared photos (needs the
 // default model pack in models/ and ../shared/testdata; skipped with the reason otherwise).
-#include "analyzers/object_detector.h"
+#include "analyzers/detection/object_detector.h"
 
 #include <filesystem>
 #include <fstream>

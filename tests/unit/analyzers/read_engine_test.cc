@@ -6,8 +6,8 @@
 #include <opencv2/imgproc.hpp>
 #include <thread>
 
-#include "analyzers/read_engine.h"
-#include "analyzers/read_languages.h"
+#include "analyzers/read/read_engine.h"
+#include "analyzers/read/read_languages.h"
 #include "read_test_util.h"
 
 namespace ocular {

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "analyzers/read_analyzer.h"
+#include "analyzers/read/read_analyzer.h"
 #include "core/image.h"
 #include "core/result.h"
 

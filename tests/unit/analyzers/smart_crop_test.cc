@@ -1,4 +1,4 @@
-#include "analyzers/smart_crop.h"
+#include "analyzers/vision/smart_crop.h"
 
 #include <gtest/gtest.h>
 

@@ -1,8 +1,8 @@
-#include "analyzers/translations.h"
+#include "analyzers/vision/translations.h"
 
 #include <gtest/gtest.h>
 
-#include "analyzers/scene.h"
+#include "analyzers/vision/scene.h"
 
 namespace ocular {
 namespace {

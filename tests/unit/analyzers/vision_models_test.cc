@@ -8,7 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "analyzers/engine.h"
-#include "analyzers/scene.h"
+#include "analyzers/vision/scene.h"
 
 namespace ocular {
 namespace {

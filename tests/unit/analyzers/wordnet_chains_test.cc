@@ -1,8 +1,8 @@
-#include "analyzers/wordnet_chains.h"
+#include "analyzers/vision/wordnet_chains.h"
 
 #include <gtest/gtest.h>
 
-#include "analyzers/vision.h"
+#include "analyzers/vision/vision.h"
 
 namespace ocular {
 namespace {

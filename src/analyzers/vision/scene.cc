@@ -1,0 +1,217 @@
+#include "analyzers/vision/scene.h"
+
+#include <algorithm>
+#include <iterator>
+#include <map>
+#include <set>
+
+#include <opencv2/imgproc.hpp>
+
+#include "analyzers/vision/wordnet_chains.h"
+
+namespace ocular {
+
+namespace {
+
+// Scene words inferred from objects: the word, the rule's weight, and the trigger labels.
+struct SceneRule {
+  const char* word;
+  double weight;
+  std::vector<std::string> triggers;
+};
+
+const std::vector<SceneRule>& SceneRules() {
+  static const std::vector<SceneRule> kRules = {
+      // Parked bicycles and motorcycles are also found in garages and shops: no outdoor evidence.
+      {"outdoor", 0.9, {"car", "bus", "truck", "train", "airplane", "boat",
+                        "traffic light", "fire hydrant", "stop sign", "parking meter", "horse",
+                        "sheep", "cow", "elephant", "bear", "zebra", "giraffe", "kite", "skis",
+                        "snowboard", "surfboard"}},
+      {"street", 0.8, {"car", "bus", "truck", "traffic light", "fire hydrant", "stop sign",
+                       "parking meter"}},
+      {"indoor", 0.9, {"couch", "bed", "tv", "dining table", "toilet", "sink", "refrigerator",
+                       "microwave", "oven", "toaster", "laptop", "keyboard", "mouse", "remote"}},
+      {"kitchen", 0.8, {"refrigerator", "microwave", "oven", "toaster", "sink"}},
+      // A couch is living-room furniture; a tv alone is not (bedrooms, offices, shops).
+      {"living room", 0.75, {"couch"}},
+      {"sport", 0.8, {"sports ball", "tennis racket", "baseball bat", "baseball glove", "skis",
+                      "snowboard", "surfboard", "skateboard", "frisbee"}},
+      {"tennis", 0.9, {"tennis racket"}},
+      {"baseball", 0.9, {"baseball bat", "baseball glove"}},
+  };
+  return kRules;
+}
+
+double GrayShare(const cv::Mat& bgr) {
+  cv::Mat small = bgr;
+  int long_side = std::max(bgr.cols, bgr.rows);
+  if (long_side > 256) {
+    double f = 256.0 / long_side;
+    cv::resize(bgr, small, cv::Size(), f, f, cv::INTER_AREA);
+  }
+  long gray = 0;
+  for (int y = 0; y < small.rows; ++y) {
+    const cv::Vec3b* row = small.ptr<cv::Vec3b>(y);
+    for (int x = 0; x < small.cols; ++x) {
+      int b = row[x][0], g = row[x][1], r = row[x][2];
+      if (std::max({r, g, b}) - std::min({r, g, b}) < 24) ++gray;
+    }
+  }
+  return small.total() ? double(gray) / double(small.total()) : 0.0;
+}
+
+}  // namespace
+
+double SkyShare(const cv::Mat& bgr) {
+  if (bgr.empty()) return 0;
+  cv::Mat small;
+  double f = 128.0 / bgr.cols;
+  cv::resize(bgr, small, cv::Size(128, std::max(3, int(std::lround(bgr.rows * f)))), 0, 0,
+             cv::INTER_AREA);
+  cv::Mat gray, gx, gy, mag;
+  cv::cvtColor(small, gray, cv::COLOR_BGR2GRAY);
+  cv::Sobel(gray, gx, CV_32F, 1, 0);
+  cv::Sobel(gray, gy, CV_32F, 0, 1);
+  cv::magnitude(gx, gy, mag);
+  const int rows = std::max(1, small.rows / 3);
+  long sky = 0;
+  for (int y = 0; y < rows; ++y) {
+    const cv::Vec3b* row = small.ptr<cv::Vec3b>(y);
+    const float* m = mag.ptr<float>(y);
+    for (int x = 0; x < small.cols; ++x) {
+      int b = row[x][0], g = row[x][1], r = row[x][2];
+      bool colour = (b > r + 15 && b > g) || (b > g + 15 && r > g);
+      if (m[x] < 24 && colour) ++sky;
+    }
+  }
+  return double(sky) / (double(rows) * small.cols);
+}
+
+double NoisyOr(const std::vector<double>& scores) {
+  double p = 1.0;
+  for (double s : scores) p *= 1.0 - std::clamp(s, 0.0, 1.0);
+  return 1.0 - p;
+}
+
+double CalibratedScore(double raw) {
+  static const double kX[] = {0.0,  0.05, 0.10, 0.15, 0.20,  0.25, 0.30,
+                              0.35, 0.40, 0.45, 0.50, 0.60,  1.0};
+  static const double kY[] = {0.0,  0.07, 0.20, 0.37, 0.52,  0.64, 0.76,
+                              0.84, 0.91, 0.95, 0.975, 0.99, 1.0};
+  raw = std::clamp(raw, 0.0, 1.0);
+  for (std::size_t i = 1; i < std::size(kX); ++i) {
+    if (raw <= kX[i]) {
+      return kY[i - 1] + (kY[i] - kY[i - 1]) * (raw - kX[i - 1]) / (kX[i] - kX[i - 1]);
+    }
+  }
+  return 1.0;
+}
+
+std::vector<Detection> Confident(const Evidence& evidence) {
+  std::vector<Detection> out;
+  for (const Detection& d : evidence.detections) {
+    if (d.score >= kEvidenceThreshold) out.push_back(d);
+  }
+  return out;
+}
+
+StatusOr<Evidence> GatherEvidence(AnalysisContext& context, const VisionModels& models,
+                                  const AnalysisResult& result) {
+  Evidence e;
+  e.width = context.info().width;
+  e.height = context.info().height;
+  if (models.objects) {
+    OCULAR_ASSIGN_OR_RETURN(auto d, SharedDetections(context, *models.objects));
+    e.detections = *d;
+  }
+  if (models.faces) {
+    OCULAR_ASSIGN_OR_RETURN(auto f, SharedFaces(context, *models.faces));
+    e.faces = *f;
+    e.faces_known = true;
+  }
+  if (models.nsfw) {
+    OCULAR_ASSIGN_OR_RETURN(auto n, SharedNsfw(context, *models.nsfw));
+    e.nsfw = *n;
+  }
+  OCULAR_ASSIGN_OR_RETURN(auto gray, context.Shared<double>("gray_share", [&]() -> StatusOr<double> {
+    return GrayShare(context.image().bgr);
+  }));
+  e.gray_share = *gray;
+  OCULAR_ASSIGN_OR_RETURN(auto sky, context.Shared<double>("sky_share", [&]() -> StatusOr<double> {
+    return SkyShare(context.image().bgr);
+  }));
+  e.sky_share = *sky;
+  if (result.read) {
+    double sum = 0;
+    int n = 0;
+    for (const TextBlock& b : result.read->blocks) {
+      for (const TextLine& l : b.lines) {
+        for (const TextWord& w : l.words) {
+          sum += w.confidence;
+          ++n;
+        }
+      }
+    }
+    if (n > 0) e.text_confidence = std::clamp(sum / n, 0.0, 1.0);
+  }
+  return e;
+}
+
+std::vector<Tag> ComputeTags(const Evidence& e) {
+  std::map<std::string, std::vector<double>> support;
+  std::map<std::string, double> label_conf;
+  {
+    for (const Detection& d : Confident(e)) {
+      double& best = label_conf[d.label];
+      best = std::max(best, CalibratedScore(d.score));
+    }
+  }
+  const auto& chains = WordNetParentChains();
+  for (const auto& [label, conf] : label_conf) {
+    support[label].push_back(conf);
+    if (auto it = chains.find(label); it != chains.end()) {
+      for (const std::string& p : it->second) support[p].push_back(conf);
+    }
+  }
+  for (const SceneRule& rule : SceneRules()) {
+    for (const std::string& t : rule.triggers) {
+      if (auto it = label_conf.find(t); it != label_conf.end()) {
+        support[rule.word].push_back(it->second * rule.weight);
+      }
+    }
+  }
+  if (!e.faces.empty()) {
+    std::vector<double> s;
+    for (const FaceBox& f : e.faces) s.push_back(f.score);
+    support["human face"].push_back(NoisyOr(s));
+    support["person"].push_back(NoisyOr(s));
+  }
+  if (e.nsfw && e.nsfw->drawing >= kDrawingThreshold) support["drawing"].push_back(e.nsfw->drawing);
+  if (e.sky_share >= kSkyShare) {
+    double s = std::min(1.0, 0.5 + e.sky_share);
+    support["sky"].push_back(s);
+    support["outdoor"].push_back(0.9 * s);
+  }
+  if (e.gray_share >= kBlackAndWhiteShare) support["black and white"].push_back(e.gray_share);
+  if (e.text_confidence) support["text"].push_back(*e.text_confidence);
+
+  std::vector<Tag> tags;
+  for (const auto& [name, s] : support) {
+    double conf = NoisyOr(s);
+    if (conf >= kTagThreshold) tags.push_back({name, conf, {}});
+  }
+  std::sort(tags.begin(), tags.end(), [](const Tag& a, const Tag& b) {
+    return a.confidence != b.confidence ? a.confidence > b.confidence : a.name < b.name;
+  });
+  return tags;
+}
+
+std::vector<std::string> TagVocabulary() {
+  std::set<std::string> v(CocoLabels().begin(), CocoLabels().end());
+  for (const auto& [label, chain] : WordNetParentChains()) v.insert(chain.begin(), chain.end());
+  for (const SceneRule& r : SceneRules()) v.insert(r.word);
+  for (const char* w : {"human face", "person", "drawing", "black and white", "text", "sky"}) v.insert(w);
+  return {v.begin(), v.end()};
+}
+
+}  // namespace ocular
