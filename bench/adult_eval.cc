@@ -47,7 +47,7 @@ int main(int argc, char** argv) {
   }
   auto repo = runtime::ModelRepository::Open(models);
   if (!repo.ok()) return std::fprintf(stderr, "%s\n", repo.status().message().c_str()), 1;
-  VisionModels m = LoadVisionModels(repo->get());
+  VisionModels m = LoadVisionModels(repo->get(), kDetectorAuto);
   if (!m.nsfw) return std::fprintf(stderr, "%s\n", m.nsfw_status.message().c_str()), 1;
   int n = 0, adult = 0, racy = 0, naive_adult = 0, naive_sexy = 0, naive_drawing = 0;
   double max_adult = 0, max_racy = 0, max_adult_person = 0, max_racy_person = 0;

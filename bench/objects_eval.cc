@@ -1,18 +1,26 @@
 // Object detection accuracy on a YOLO-format labelled set (shared/testdata/coco-dev).
 //
-//   objects_eval [--data DIR] [--models DIR] [--no-ensemble] [--weights WC WN] [--fusion-iou X]
-//                [--flip] [--min-precision P]
+//   objects_eval [--data DIR] [--models DIR] [--detector TIER] [--min-precision P] [--min-ap A]
+//                [--calibration]
+//   ensemble tier only: [--no-ensemble] [--weights WC WN] [--fusion-iou X] [--flip]
 //
-// --min-precision (the CTest accuracy.objects_precision): exit 3 when the boxes returned at the
-// default threshold are less than P correct; 77 (skipped) when DIR has no images.
+// --min-precision / --min-ap (the CTest accuracy.objects_* gates): exit 3 when the boxes
+// returned at the tier's object threshold are less than P correct, or their AP50 is below A;
+// 77 (skipped) when DIR has no images or the tier's model is not installed.
+// --calibration: also print the tier's calibration table (score -> precision of the boxes
+// scoring at least that much) as JSON, for its pack spec (tools/convert/pack/<tier>.json).
 //
-// Runs the objects pipeline exactly as `analyze` does (decode at >= 512 px, CenterNet + NanoDet
-// fused, class-wise NMS; the flags change the ObjectDetectorOptions defaults to compare) on DIR/images/*.jpg against DIR/labels/<id>.txt ("class cx cy w h", normalised), and
+// Runs the objects pipeline exactly as `analyze` does (decode at the tier's size, the tier's
+// decoding and NMS; the ensemble flags change EnsembleDetectorOptions to compare) on
+// DIR/images/*.jpg against DIR/labels/<id>.txt ("class cx cy w h", normalised), and
 // prints, per score threshold: AP50 over the boxes returned at that threshold (VOC-style
 // all-point interpolation, mean over the classes present in the labels), the precision of the
 // returned boxes (a box is correct when it matches an unmatched label box of its class with
-// IoU >= 0.5, greedily by score) and their recall. The row "default" is kObjectThreshold.
+// IoU >= 0.5, greedily by score) and their recall. The row "default" is the tier's threshold.
+// The last lines give the mean detector time per image (decode excluded).
 #include <algorithm>
+#include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <cstdio>
 #include <filesystem>
@@ -24,7 +32,8 @@
 
 #include "analyzers/detection/nms.h"
 #include "analyzers/vision/objects_analyzer.h"
-#include "analyzers/detection/object_detector.h"
+#include "analyzers/detection/ensemble_detector.h"
+#include "analyzers/vision/vision.h"
 #include "core/image.h"
 #include "runtime/model_repository.h"
 
@@ -107,12 +116,18 @@ double AveragePrecision(std::vector<Scored> s, int npos) {
 
 int main(int argc, char** argv) {
   std::string data = "/work/shared/testdata/coco-dev", models = "models";
-  double min_precision = -1;
-  for (int i = 1; i + 1 < argc; ++i) {
-    std::string a = argv[i];
+  std::string tier = kDetectorAuto;
+  double min_precision = -1, min_ap = -1;
+  bool calibration = false, ensemble_flags = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--calibration") calibration = true;
+    if (i + 1 >= argc) continue;
     if (a == "--data") data = argv[i + 1];
     if (a == "--models") models = argv[i + 1];
+    if (a == "--detector") tier = argv[i + 1];
     if (a == "--min-precision") min_precision = std::atof(argv[i + 1]);
+    if (a == "--min-ap") min_ap = std::atof(argv[i + 1]);
   }
   if (!fs::is_directory(fs::path(data) / "images")) {
     return std::printf("skipped: no %s\n", (fs::path(data) / "images").c_str()), 77;
@@ -122,22 +137,33 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", repo.status().message().c_str());
     return 1;
   }
-  ObjectDetectorOptions dopt;
+  EnsembleDetectorOptions dopt;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--no-ensemble") dopt.ensemble = false;
-    if (a == "--flip") dopt.flip = true;
+    if (a == "--no-ensemble") dopt.ensemble = false, ensemble_flags = true;
+    if (a == "--flip") dopt.flip = true, ensemble_flags = true;
     if (a == "--weights" && i + 2 < argc) {
       dopt.centernet_weight = std::atof(argv[i + 1]);
       dopt.nanodet_weight = std::atof(argv[i + 2]);
+      ensemble_flags = true;
     }
-    if (a == "--fusion-iou" && i + 1 < argc) dopt.fusion_iou = std::atof(argv[i + 1]);
+    if (a == "--fusion-iou" && i + 1 < argc) dopt.fusion_iou = std::atof(argv[i + 1]), ensemble_flags = true;
   }
-  auto detector = ObjectDetector::Create(repo->get(), dopt);
+  tier = ResolveDetectorTier(repo->get(), tier);
+  StatusOr<std::shared_ptr<const Detector>> detector = NotFound("no detector");
+  if (ensemble_flags && tier == kEnsembleTier) {
+    auto e = EnsembleDetector::Create(repo->get(), dopt);
+    if (e.ok()) detector = std::shared_ptr<const Detector>(*e); else detector = e.status();
+  } else {
+    detector = CreateDetector(repo->get(), tier);
+  }
   if (!detector.ok()) {
     std::fprintf(stderr, "%s\n", detector.status().message().c_str());
-    return 1;
+    return detector.status().code() == StatusCode::kNotFound ? 77 : 1;
   }
+  const double default_thr = (*detector)->object_threshold();
+  std::printf("detector\t%s\n", tier.c_str());
+  double detect_seconds = 0;
   std::vector<fs::path> files;
   for (const auto& e : fs::directory_iterator(fs::path(data) / "images")) files.push_back(e.path());
   std::sort(files.begin(), files.end());
@@ -146,14 +172,16 @@ int main(int argc, char** argv) {
     std::vector<char> bytes = ReadFile(f);
     std::span<const std::uint8_t> span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
     DecodeOptions opt;
-    opt.min_long_side = 512;
+    opt.min_long_side = std::max(512, (*detector)->min_long_side());
     auto img = IngestImage(span, ApiVersion::kV40, opt);
     if (!img.ok()) {
       std::fprintf(stderr, "%s: %s\n", f.filename().c_str(), img.status().message().c_str());
       continue;
     }
     ImageResult r;
+    const auto t0 = std::chrono::steady_clock::now();
     auto dets = (*detector)->Detect(img->bgr, img->info.width, img->info.height);
+    detect_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (!dets.ok()) {
       std::fprintf(stderr, "%s: %s\n", f.filename().c_str(), dets.status().message().c_str());
       return 1;
@@ -173,9 +201,14 @@ int main(int argc, char** argv) {
     images.push_back(std::move(r));
   }
   std::printf("threshold\tAP50\tprecision\trecall\treturned\tlabels\n");
-  std::vector<double> thresholds = {ObjectDetector::kDetectionFloor, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35,
-                                    0.4, 0.45, 0.5, 0.6};
-  double default_precision = -1;
+  std::vector<double> thresholds = {Detector::kDetectionFloor, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35,
+                                    0.4, 0.45, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9};
+  if (std::find(thresholds.begin(), thresholds.end(), default_thr) == thresholds.end()) {
+    thresholds.push_back(default_thr);
+    std::sort(thresholds.begin(), thresholds.end());
+  }
+  double default_precision = -1, default_ap = -1;
+  std::string table = "[";
   for (double thr : thresholds) {
     std::map<int, std::vector<Scored>> by_cls;
     std::map<int, int> npos;
@@ -190,8 +223,15 @@ int main(int argc, char** argv) {
       for (const Scored& x : s) tp += x.tp, ++total;
     }
     ap /= std::max<std::size_t>(1, npos.size());
-    if (thr == kObjectThreshold) default_precision = total ? double(tp) / total : 0.0;
-    std::printf("%s%.2f\t%.3f\t%.3f\t%.3f\t%d\t%d\n", thr == kObjectThreshold ? "default " : "", thr,
+    const bool is_default = std::abs(thr - default_thr) < 1e-9;
+    if (is_default) default_precision = total ? double(tp) / total : 0.0, default_ap = ap;
+    if (total > 0) {
+      char point[64];
+      std::snprintf(point, sizeof(point), "%s[%.2f, %.3f]", table.size() > 1 ? ", " : "", thr,
+                    double(tp) / total);
+      table += point;
+    }
+    std::printf("%s%.2f\t%.3f\t%.3f\t%.3f\t%d\t%d\n", is_default ? "default " : "", thr,
                 ap, total ? double(tp) / total : 0.0, labels ? double(tp) / labels : 0.0, total,
                 labels);
   }
@@ -211,9 +251,15 @@ int main(int argc, char** argv) {
     }
   }
   std::printf("images\t%zu\n", images.size());
+  std::printf("detector ms/image\t%.1f\n", images.empty() ? 0.0 : 1000 * detect_seconds / images.size());
+  if (calibration) std::printf("calibration\t%s, [1.0, 1.0]]\n", table.c_str());
   if (min_precision >= 0 && default_precision < min_precision) {
     std::printf("FAIL: precision at the default threshold %.3f < %.3f\n", default_precision,
                 min_precision);
+    return 3;
+  }
+  if (min_ap >= 0 && default_ap < min_ap) {
+    std::printf("FAIL: AP50 over the returned boxes %.3f < %.3f\n", default_ap, min_ap);
     return 3;
   }
   return 0;

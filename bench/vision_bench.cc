@@ -79,7 +79,7 @@ int main(int argc, char** argv) {
   if (!engine.ok() || !repo.ok()) return std::fprintf(stderr, "cannot open %s\n", models.c_str()), 1;
   auto centernet = (*repo)->Load("centernet");
   auto face = (*repo)->Load("facemesh-detection-full");
-  // The objects pipeline fuses NanoDet with CenterNet when it is installed (object_detector.h).
+  // The objects pipeline fuses NanoDet with CenterNet when it is installed (the detector tier, detection/detector.h).
   std::shared_ptr<const runtime::Model> nanodet;
   if (!(*repo)->Versions("nanodet").empty()) {
     auto n = (*repo)->Load("nanodet");

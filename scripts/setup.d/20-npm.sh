@@ -2,12 +2,18 @@
 # Downloads each npm tarball pinned in deps/npm-lock.tsv, checks its sha256 and unpacks it into
 # .deps/npm/<name>@<version>/package. Then links ONNX Runtime into .deps/onnxruntime/{include,lib},
 # the same layout as a system install (ONNXRUNTIME_ROOT).
+# OCULAR_MODEL_LICENSES=permissive skips the packages whose licence is copyleft (scripts/licenses.sh).
 set -euo pipefail
 cd "$OCULAR_ROOT"
+source scripts/licenses.sh
 DEPS="$OCULAR_ROOT/.deps"
 mkdir -p "$DEPS/tarballs" "$DEPS/npm"
-while IFS=$'\t' read -r name version sha purpose; do
+while IFS=$'\t' read -r name version sha license purpose; do
   case "$name" in ''|'#'*) continue ;; esac
+  if ! license_allowed "$license"; then
+    echo "    skipping ${name}@${version} (${license}): OCULAR_MODEL_LICENSES=permissive"
+    continue
+  fi
   dest="$DEPS/npm/${name//\//+}@${version}"
   if [ -f "$dest/.verified" ] && [ "$(cat "$dest/.verified")" = "$sha" ]; then
     continue

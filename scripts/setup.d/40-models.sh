@@ -6,11 +6,13 @@
 # model.onnx hash is skipped without converting. The whole pack converts in a few seconds.
 set -euo pipefail
 cd "$OCULAR_ROOT"
+source scripts/licenses.sh
 BIN="${OCULAR_BIN:-build/ocular}"
 REPO="${OCULAR_MODEL_REPO:-models}"
 VERSION="2026-11-26"  # the pack's date: modelVersion in API responses
 HM=".deps/npm/@vladmandic+human-models@3.0.4/package/models"
 NSFW=".deps/npm/nsfwjs@4.4.0/package/dist/models/mobilenet_v2"
+YOLO=".deps/npm/@good-i-deer+node-red-contrib-object-detection@1.0.3/package/model"
 
 # name <TAB> source (spec: tools/convert/pack/<name>.json)
 PACK="centernet	$HM/centernet.json
@@ -21,6 +23,19 @@ faceres	$HM/faceres.json
 nsfw-mobilenet-v2	$NSFW/model.min.js
 landmark-descriptor	$NSFW/model.min.js
 selfie	$HM/selfie.json"
+# The YOLOv8 detector tiers are official Ultralytics ONNX exports, imported unchanged (labels and
+# licence from the models' own metadata, checked against the spec). Copyleft: skipped, and
+# removed from the repository, when OCULAR_MODEL_LICENSES=permissive.
+for tier in yolov8n yolov8s yolov8m; do
+  license="$(sed -n 's/.*"license": "\([^"]*\)".*/\1/p' "tools/convert/pack/$tier.json")"
+  if license_allowed "$license"; then
+    PACK="$PACK
+$tier	$YOLO/$tier.onnx"
+  elif [ -d "$REPO/$tier" ]; then
+    echo "    removing $REPO/$tier ($license): OCULAR_MODEL_LICENSES=permissive"
+    rm -rf "${REPO:?}/$tier"
+  fi
+done
 
 [ -x "$BIN" ] || { echo "$BIN is missing: the build step (30-build.sh) must run first" >&2; exit 1; }
 mkdir -p "$REPO"

@@ -41,6 +41,10 @@ struct EngineOptions {
   // Celebrity recognition identifies people: off unless the operator turns it on
   // (--enable-celebrities). Default false.
   bool enable_celebrities = false;
+  // The object detector tier under objects, people, tags, captions, categories and smart crops
+  // (detection/detector.h): "auto" (default: yolov8s when installed, else the permissively
+  // licensed CenterNet + NanoDet ensemble), "yolov8n", "yolov8s", "yolov8m" or "ensemble".
+  std::string detector = "auto";
   // Called after each analyzer ran on a request, with its name and wall time (for metrics).
   // Must be thread-safe. Default: none.
   std::function<void(std::string_view analyzer, double seconds)> analyzer_observer;

@@ -25,6 +25,7 @@ struct ServiceOptions {
   // unless enable_celebrities (see EngineOptions).
   std::string galleries_dir = "galleries";
   bool enable_celebrities = false;
+  std::string detector = "auto";      // object detector tier (EngineOptions::detector)
   UrlFetcher fetcher;                 // required for {"url": ...} bodies; null -> InvalidImageUrl
   // ONNX Runtime intra-op threads per model session. Default 1 (see EngineOptions).
   int intra_op_threads = 1;

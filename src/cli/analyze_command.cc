@@ -42,6 +42,7 @@ struct AnalyzeOptions {
   std::string repo;
   std::string galleries;           // --galleries (cli/gallery_options.h)
   bool enable_celebrities = false;
+  std::string detector;  // --detector (common_options.h)
   std::vector<std::string> allow_cidrs;
 };
 
@@ -198,6 +199,7 @@ int Run(const AnalyzeOptions& o) {
   service_options.model_repo = o.repo;
   service_options.galleries_dir = o.galleries;
   service_options.enable_celebrities = o.enable_celebrities;
+  service_options.detector = o.detector;
   service_options.fetcher = server::MakeUrlFetcher(fetch);
   StatusOr<std::unique_ptr<api::Service>> service = api::Service::Create(service_options);
   if (!service.ok()) {
@@ -294,6 +296,7 @@ CommandRegistrar registrar(
       AddModelRepoOption(cmd, &o->repo);
       AddGalleriesOption(cmd, &o->galleries);
       AddEnableCelebritiesOption(cmd, &o->enable_celebrities);
+      AddDetectorOption(cmd, &o->detector);
       return [o]() { return Run(*o); };
     });
 

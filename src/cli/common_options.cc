@@ -1,5 +1,9 @@
 #include "cli/common_options.h"
 
+#include <vector>
+
+#include "analyzers/detection/detector.h"
+
 namespace ocular::cli {
 
 CLI::Option* AddModelRepoOption(CLI::App& app, std::string* repo) {
@@ -11,6 +15,21 @@ CLI::Option* AddModelRepoOption(CLI::App& app, std::string* repo) {
       ->envname("OCULAR_MODEL_REPO")
       ->capture_default_str()
       ->type_name("DIR");
+}
+
+CLI::Option* AddDetectorOption(CLI::App& app, std::string* tier) {
+  *tier = ocular::kDetectorAuto;
+  std::vector<std::string> allowed = {ocular::kDetectorAuto};
+  for (const std::string& t : ocular::DetectorTiers()) allowed.push_back(t);
+  return app
+      .add_option("--detector", *tier,
+                  "Object detector tier: yolov8n (fast), yolov8s (balanced), yolov8m (accurate), "
+                  "ensemble (CenterNet + NanoDet, permissive licences); auto = yolov8s when "
+                  "installed, else ensemble (docs/accuracy.md has the measured trade-offs)")
+      ->envname("OCULAR_DETECTOR")
+      ->capture_default_str()
+      ->check(CLI::IsMember(allowed))
+      ->type_name("TIER");
 }
 
 }  // namespace ocular::cli

@@ -11,4 +11,9 @@ namespace ocular::cli {
 // the current directory (scripts/setup.sh builds it there). Stores into *repo.
 CLI::Option* AddModelRepoOption(CLI::App& app, std::string* repo);
 
+// --detector TIER (env OCULAR_DETECTOR): the object detector tier under objects, people, tags,
+// captions, categories and smart crops (analyzers/detection/detector.h). Default "auto": yolov8s
+// when installed, else the permissively licensed CenterNet + NanoDet ensemble.
+CLI::Option* AddDetectorOption(CLI::App& app, std::string* tier);
+
 }  // namespace ocular::cli

@@ -1,5 +1,6 @@
 // `ocular convert SRC DST`: converts a TF.js model (graph-model model.json, or a Keras
-// layers-model as model.json or UMD .js) to ONNX.
+// layers-model as model.json or UMD .js) to ONNX, or imports an ONNX model (SRC ending in .onnx,
+// e.g. an Ultralytics YOLOv8 export) unchanged into the model repository.
 //
 //   ocular convert model.json out.onnx                       just the ONNX file
 //   ocular convert model.json models/ --name my --task image-classification --license MIT ...
@@ -95,11 +96,16 @@ int Run(const ConvertCliOptions& o, CLI::App& cmd) {
   if (given("--color")) spec.color = o.color;
   if (given("--mean")) spec.mean = o.mean;
   if (given("--std")) spec.std = o.std;
-  if (given("--labels")) spec.labels = o.labels;
+  if (given("--labels")) spec.labels = o.labels, spec.labels_from_metadata = false;
   if (given("--outputs")) spec.convert.outputs = o.outputs;
   if (given("--input-shape")) spec.convert.input_shape = o.input_shape;
 
   if (fs::path(o.dst).extension() == ".onnx") {
+    if (convert::IsOnnxFile(o.src)) {
+      std::cerr << "ocular convert: " << o.src << " is already ONNX: give a model repository "
+                << "directory as DST to import it\n";
+      return kExitUsage;
+    }
     StatusOr<convert::ConvertResult> r = convert::ConvertTfjs(o.src, spec.convert);
     if (!r.ok()) {
       std::cerr << "ocular convert: " << o.src << ": " << r.status().ToString() << '\n';
@@ -131,10 +137,11 @@ int Run(const ConvertCliOptions& o, CLI::App& cmd) {
   return kExitOk;
 }
 
-CommandRegistrar reg("convert", "Convert a TF.js model to ONNX (optionally into the model repository)",
+CommandRegistrar reg("convert", "Convert a TF.js model to ONNX, or import an ONNX model into the model repository",
   [](CLI::App& cmd) -> RunFn {
     auto o = std::make_shared<ConvertCliOptions>();
-    cmd.add_option("SRC", o->src, "TF.js model: model.json (graph or layers model) or UMD model .js")
+    cmd.add_option("SRC", o->src, "TF.js model: model.json (graph or layers model) or UMD model .js; "
+                   "or an .onnx model to import unchanged")
         ->required()->check(CLI::ExistingFile);
     cmd.add_option("DST", o->dst, "Output: a .onnx file, or a model repository directory")->required();
     cmd.add_option("--spec", o->spec, "Pack spec JSON with the config.json fields (tools/convert/pack/)");
@@ -149,6 +156,7 @@ CommandRegistrar reg("convert", "Convert a TF.js model to ONNX (optionally into 
     cmd.add_option("--mean", o->mean, "Per-channel mean: value = (pixel - mean) / std (default 0)")->delimiter(',');
     cmd.add_option("--std", o->std, "Per-channel std (default 1)")->delimiter(',');
     cmd.add_option("--labels", o->labels, "Labels file (one per line) copied as labels.txt")->check(CLI::ExistingFile);
+    // (A pack spec may instead say "labels": "metadata:names": an imported ONNX model's own names.)
     cmd.add_option("--outputs", o->outputs, "Output tensors (default: the model's signature)")->delimiter(',');
     cmd.add_option("--input-shape", o->input_shape, "Input shape, e.g. 1,224,224,3 (default: model's, -1 -> 1)")->delimiter(',');
     cmd.add_flag("--force", o->force, "Convert even when the package is up to date");

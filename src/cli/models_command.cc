@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "analyzers/detection/detector.h"
 #include "analyzers/engine.h"
 #include "cli/command.h"
 #include "cli/common_options.h"
@@ -29,6 +30,7 @@ using runtime::ModelRepository;
 
 struct ModelsOptions {
   std::string repo;                // --repo (common_options.h)
+  std::string detector;            // list --detector (common_options.h)
   bool json = false;               // list --json. Default: human-readable table.
   std::string npm_dir;             // verify --npm-dir. Default ".deps/npm".
   std::vector<std::string> names;  // verify NAME...; empty = every model
@@ -122,10 +124,11 @@ void PrintTable(const std::vector<std::vector<std::string>>& rows) {
 
 // Per feature: whether it can run with this repository, and what it cannot compute (for
 // example adult's gore score). Loads the models through the engine, as the server does.
-nlohmann::ordered_json FeatureReport(const std::string& repo) {
+nlohmann::ordered_json FeatureReport(const std::string& repo, const std::string& detector) {
   nlohmann::ordered_json out = nlohmann::ordered_json::array();
   EngineOptions options;
   options.model_repo = repo;
+  options.detector = detector;
   StatusOr<std::unique_ptr<Engine>> engine = Engine::Create(options);
   if (!engine.ok()) return out;
   std::map<Feature, std::string> notes = (*engine)->FeatureNotes();
@@ -137,6 +140,40 @@ nlohmann::ordered_json FeatureReport(const std::string& repo) {
   return out;
 }
 
+// Licences that are not copyleft (scripts/licenses.sh keeps the same list).
+bool IsPermissive(const std::string& license) {
+  static const std::set<std::string> kPermissive = {"MIT",          "Apache-2.0", "BSD-2-Clause",
+                                                    "BSD-3-Clause", "ISC",        "CC0-1.0"};
+  return kPermissive.count(license) > 0;
+}
+
+// The detector tier the engine runs with --detector, its models and their licences, and the
+// copyleft models installed.
+nlohmann::ordered_json DetectorReport(ModelRepository* repo, const std::vector<ModelEntry>& entries,
+                                      const std::string& requested) {
+  std::map<std::string, std::string> licenses;
+  for (const ModelEntry& e : entries) {
+    if (e.config) licenses[e.name] = e.config->license;
+  }
+  nlohmann::ordered_json j = {{"requested", requested},
+                              {"tier", ResolveDetectorTier(repo, requested)}};
+  auto detector = CreateDetector(repo, requested);
+  if (detector.ok()) {
+    j["models"] = nlohmann::ordered_json::array();
+    for (const std::string& m : (*detector)->model_names()) {
+      j["models"].push_back({{"name", m}, {"license", licenses[m]}});
+    }
+    j["object_threshold"] = (*detector)->object_threshold();
+  } else {
+    j["error"] = detector.status().message();
+  }
+  j["copyleft_models"] = nlohmann::ordered_json::array();
+  for (const auto& [name, license] : licenses) {
+    if (!IsPermissive(license)) j["copyleft_models"].push_back({{"name", name}, {"license", license}});
+  }
+  return j;
+}
+
 int RunList(const ModelsOptions& opts) {
   auto repo = OpenRepo(opts.repo);
   if (!repo) return kExitFailure;
@@ -146,7 +183,8 @@ int RunList(const ModelsOptions& opts) {
   if (opts.json) {
     nlohmann::ordered_json out = {{"repo", opts.repo}, {"models", nlohmann::ordered_json::array()}};
     for (const ModelEntry& e : entries) out["models"].push_back(EntryJson(e));
-    out["features"] = FeatureReport(opts.repo);
+    out["detector"] = DetectorReport(repo.get(), entries, opts.detector);
+    out["features"] = FeatureReport(opts.repo, opts.detector);
     std::cout << out.dump(2) << "\n";
     return broken ? kExitInputFailed : kExitOk;
   }
@@ -167,12 +205,36 @@ int RunList(const ModelsOptions& opts) {
     if (!e.status.ok()) std::cerr << "error: " << e.status.message() << "\n";
   }
   std::vector<std::vector<std::string>> features = {{"FEATURE", "STATUS", "NOTE"}};
-  for (const auto& f : FeatureReport(opts.repo)) {
+  for (const auto& f : FeatureReport(opts.repo, opts.detector)) {
     features.push_back({f["feature"].get<std::string>(), f["status"].get<std::string>(),
                         f.value("note", std::string())});
   }
   std::cout << "\n";
   PrintTable(features);
+  const nlohmann::ordered_json d = DetectorReport(repo.get(), entries, opts.detector);
+  std::cout << "\ndetector: " << d["tier"].get<std::string>();
+  if (d["requested"] != d["tier"]) std::cout << " (" << d["requested"].get<std::string>() << ")";
+  if (d.contains("models")) {
+    std::cout << ", models:";
+    for (const auto& m : d["models"]) {
+      std::cout << " " << m["name"].get<std::string>() << " [" << m["license"].get<std::string>()
+                << "]";
+    }
+    std::cout << "\n";
+  } else {
+    std::cout << ": unavailable: " << d["error"].get<std::string>() << "\n";
+  }
+  if (d["copyleft_models"].empty()) {
+    std::cout << "licences: every installed model is permissively licensed\n";
+  } else {
+    std::cout << "licences: copyleft models installed:";
+    for (const auto& m : d["copyleft_models"]) {
+      std::cout << " " << m["name"].get<std::string>() << " [" << m["license"].get<std::string>()
+                << "]";
+    }
+    std::cout << " (README \"Licences\"; OCULAR_MODEL_LICENSES=permissive scripts/setup.sh "
+                 "installs none)\n";
+  }
   return broken ? kExitInputFailed : kExitOk;
 }
 
@@ -230,6 +292,7 @@ CommandRegistrar reg("models", "List and verify the installed models", [](CLI::A
                                       "package, licence, size, inputs and outputs");
   AddModelRepoOption(*list, &opts->repo);
   list->add_flag("--json", opts->json, "Print JSON instead of a table (default: table)");
+  AddDetectorOption(*list, &opts->detector);
   list->callback([mode] { *mode = "list"; });
 
   CLI::App* verify = cmd.add_subcommand(

@@ -170,6 +170,7 @@ CommandRegistrar registrar(
       AddModelRepoOption(cmd, &o->model_repo);
       AddGalleriesOption(cmd, &o->galleries_dir);
       AddEnableCelebritiesOption(cmd, &o->enable_celebrities);
+      AddDetectorOption(cmd, &o->detector);
       return [o, log_level, config, &cmd]() {
         if (!config->empty()) {
           // CLI11 2.1 reads config files for the main app only: apply this one here, for every

@@ -211,6 +211,7 @@ int RunServe(ServeOptions o) {
     so.intra_op_threads = o.intra_op_threads;
     so.galleries_dir = o.galleries_dir;
     so.enable_celebrities = o.enable_celebrities;
+    so.detector = o.detector;
     so.fetcher = MakeUrlFetcher(std::move(fetch));
     so.analyzer_observer = [&metrics](std::string_view analyzer, double seconds) {
       metrics.RecordAnalyzer(analyzer, seconds);

@@ -43,6 +43,7 @@ struct ServeOptions {
   // <dir>/server.pem and <dir>/server.key are. Startup says so. "" disables the fallback.
   std::string dev_credentials_dir = ".deps/devcert";
   bool enable_celebrities = false;          // celebrity recognition identifies people: opt-in
+  std::string detector = "auto";            // object detector tier (EngineOptions::detector)
 };
 
 // Runs the server; returns the process exit code (0 after a clean shutdown by signal, 1 when

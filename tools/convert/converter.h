@@ -43,6 +43,7 @@ struct ConvertResult {
   std::map<std::string, int> tf_ops;       // TF op (or Keras layer class) -> count converted
   std::map<std::string, int> onnx_ops;     // ONNX op -> count in the result
   std::vector<std::filesystem::path> source_files;  // model file first, then weight shards
+  std::map<std::string, std::string> metadata;      // ONNX metadata_props (imported ONNX only)
 };
 
 // Converts the TF.js model at `src` (model.json or UMD model .js).

@@ -39,7 +39,10 @@ Status WriteAtomically(const fs::path& p, std::string_view data) {
 std::string ConfigDType(DType d) { return DTypeName(d); }
 
 StatusOr<json> ProvenanceOf(const PackageSpec& spec, const fs::path& src, const std::string& generated_by) {
-  OCULAR_ASSIGN_OR_RETURN(std::vector<fs::path> files, ListSourceFiles(src));
+  std::vector<fs::path> files = {src};
+  if (!IsOnnxFile(src)) {
+    OCULAR_ASSIGN_OR_RETURN(files, ListSourceFiles(src));
+  }
   const SourceProvenance pkg = FindPackage(src);
   json jf = json::array();
   for (const fs::path& f : files) {
@@ -116,7 +119,14 @@ StatusOr<PackageSpec> ParsePackageSpec(const json& j, const fs::path& base_dir) 
       if (in.contains("mean")) s.mean = in["mean"].get<std::vector<double>>();
       if (in.contains("std")) s.std = in["std"].get<std::vector<double>>();
     }
-    if (j.contains("labels")) s.labels = base_dir / j["labels"].get<std::string>();
+    if (j.contains("labels")) {
+      const std::string labels = j["labels"].get<std::string>();
+      if (labels == "metadata:names") {
+        s.labels_from_metadata = true;
+      } else {
+        s.labels = base_dir / labels;
+      }
+    }
     if (j.contains("params")) s.params = j["params"];
     if (j.contains("outputs")) s.convert.outputs = j["outputs"].get<std::vector<std::string>>();
     if (j.contains("input_shape")) s.convert.input_shape = j["input_shape"].get<Shape>();
@@ -145,13 +155,15 @@ StatusOr<json> BuildConfig(const PackageSpec& spec, const ConvertResult& r, cons
   for (const TensorInfo& t : r.outputs)
     outputs.push_back({{"name", t.name}, {"dtype", ConfigDType(t.dtype)}, {"shape", t.shape}});
   std::string generated_by;
-  if (!r.source_files.empty()) generated_by = GeneratedBy(r.source_files[0]);
+  if (!r.source_files.empty() && !IsOnnxFile(r.source_files[0])) {
+    generated_by = GeneratedBy(r.source_files[0]);
+  }
   OCULAR_ASSIGN_OR_RETURN(json prov, ProvenanceOf(spec, r.source_files.at(0), generated_by));
   json c = {{"name", spec.name}, {"version", spec.version}, {"task", spec.task},
             {"inputs", inputs}, {"outputs", outputs}, {"provenance", prov},
             {"license", spec.license}, {"model_sha256", model_sha256},
             {"converter", kConverterVersion}, {"params", spec.params}};
-  if (!spec.labels.empty()) c["labels"] = "labels.txt";
+  if (!spec.labels.empty() || spec.labels_from_metadata) c["labels"] = "labels.txt";
   return c;
 }
 
@@ -185,9 +197,50 @@ bool PackageIsCurrent(const PackageSpec& spec, const fs::path& src, const fs::pa
   return true;
 }
 
+namespace {
+
+// The licence an imported model declares in its metadata ("AGPL-3.0 https://..." -> "AGPL-3.0"),
+// or "" when it declares none.
+std::string MetadataLicense(const ConvertResult& r) {
+  auto it = r.metadata.find("license");
+  if (it == r.metadata.end()) return "";
+  return it->second.substr(0, it->second.find(' '));
+}
+
+// The labels file text the package gets ("" = none).
+StatusOr<std::string> LabelsText(const PackageSpec& spec, const ConvertResult& r) {
+  if (spec.labels_from_metadata) {
+    auto it = r.metadata.find("names");
+    if (it == r.metadata.end()) {
+      return InvalidArgument("the spec takes labels from the model's \"names\" metadata, but "
+                             "the model has none: give a labels file");
+    }
+    OCULAR_ASSIGN_OR_RETURN(std::vector<std::string> names, ParseUltralyticsNames(it->second));
+    std::string text;
+    for (const std::string& n : names) text += n + "\n";
+    return text;
+  }
+  if (spec.labels.empty()) return std::string();
+  return Slurp(spec.labels);
+}
+
+}  // namespace
+
 StatusOr<json> WritePackage(const PackageSpec& spec, const fs::path& src, const fs::path& repo,
                             ConvertResult* result) {
-  OCULAR_ASSIGN_OR_RETURN(ConvertResult r, ConvertTfjs(src, spec.convert));
+  ConvertResult r;
+  if (IsOnnxFile(src)) {
+    OCULAR_ASSIGN_OR_RETURN(r, ImportOnnx(src));
+    // A licence in the model's own metadata must agree with the one the package declares.
+    const std::string declared = MetadataLicense(r);
+    if (!declared.empty() && declared != spec.license) {
+      return InvalidArgument("the licence given (" + spec.license + ") differs from the one in " +
+                             src.filename().string() + "'s metadata (" + declared + ")");
+    }
+  } else {
+    OCULAR_ASSIGN_OR_RETURN(r, ConvertTfjs(src, spec.convert));
+  }
+  OCULAR_ASSIGN_OR_RETURN(std::string labels, LabelsText(spec, r));
   const std::string sha = Sha256Of(r.onnx);
   OCULAR_ASSIGN_OR_RETURN(json config, BuildConfig(spec, r, sha));
   const fs::path dir = repo / spec.name / spec.version;
@@ -195,8 +248,7 @@ StatusOr<json> WritePackage(const PackageSpec& spec, const fs::path& src, const 
   fs::create_directories(dir, ec);
   if (ec) return FailedPrecondition("cannot create " + dir.string() + ": " + ec.message());
   OCULAR_RETURN_IF_ERROR(WriteAtomically(dir / "model.onnx", r.onnx));
-  if (!spec.labels.empty()) {
-    OCULAR_ASSIGN_OR_RETURN(std::string labels, Slurp(spec.labels));
+  if (!spec.labels.empty() || spec.labels_from_metadata) {
     OCULAR_RETURN_IF_ERROR(WriteAtomically(dir / "labels.txt", labels));
   }
   OCULAR_RETURN_IF_ERROR(WriteAtomically(dir / "config.json", config.dump(2) + "\n"));

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "converter.h"
+#include "onnx_import.h"
 
 namespace ocular::convert {
 
@@ -25,11 +26,15 @@ struct PackageSpec {
   std::string layout = "NHWC", color = "RGB";
   std::vector<double> mean{0, 0, 0}, std{1, 1, 1};
   std::filesystem::path labels;  // labels file to copy beside config.json as labels.txt
+  // Spec "labels": "metadata:names": the labels come from the imported ONNX model's own "names"
+  // metadata (Ultralytics exports), written as labels.txt. Default: off.
+  bool labels_from_metadata = false;
   nlohmann::json params = nlohmann::json::object();  // task-specific settings
   ConvertOptions convert;        // outputs / input shape overrides
 };
 
-// Reads a pack spec JSON object (keys as in PackageSpec; "input": {layout,color,mean,std},
+// Reads a pack spec JSON object (keys as in PackageSpec; "labels" is a file path or
+// "metadata:names"; "input": {layout,color,mean,std},
 // "outputs": [...], "input_shape": [...]). Relative "labels" paths resolve against `base_dir`.
 StatusOr<PackageSpec> ParsePackageSpec(const nlohmann::json& j, const std::filesystem::path& base_dir);
 
@@ -54,7 +59,7 @@ StatusOr<nlohmann::json> BuildConfig(const PackageSpec& spec, const ConvertResul
 bool PackageIsCurrent(const PackageSpec& spec, const std::filesystem::path& src,
                       const std::filesystem::path& dir);
 
-// Converts `src` and writes the package into <repo>/<name>/<version>/ (atomically per file).
+// Converts `src` (TF.js) or imports it (an .onnx file, onnx_import.h) and writes the package into <repo>/<name>/<version>/ (atomically per file).
 // Returns the written config.
 StatusOr<nlohmann::json> WritePackage(const PackageSpec& spec, const std::filesystem::path& src,
                                       const std::filesystem::path& repo, ConvertResult* result);

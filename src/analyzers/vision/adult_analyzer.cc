@@ -22,7 +22,7 @@ class AdultAnalyzer final : public Analyzer {
   explicit AdultAnalyzer(VisionModels models) : models_(std::move(models)) {}
   std::string_view name() const override { return "adult"; }
   std::vector<Feature> features() const override { return {Feature::kAdult}; }
-  int min_long_side() const override { return 512; }
+  int min_long_side() const override { return VisionDecodeSide(models_); }
   Status Analyze(AnalysisContext& context, AnalysisResult& result) const override {
     OCULAR_ASSIGN_OR_RETURN(auto scores, SharedNsfw(context, *models_.nsfw));
     std::optional<bool> person;
@@ -30,7 +30,7 @@ class AdultAnalyzer final : public Analyzer {
       OCULAR_ASSIGN_OR_RETURN(auto dets, SharedDetections(context, *models_.objects));
       bool any = false;
       for (const Detection& d : *dets) {
-        if (d.label == "person" && d.score >= kAdultPersonEvidence) any = true;
+        if (d.label == "person" && d.confident) any = true;
       }
       person = any;
     } else if (models_.faces) {
@@ -48,7 +48,7 @@ class AdultAnalyzer final : public Analyzer {
 }  // namespace
 
 StatusOr<std::unique_ptr<Analyzer>> CreateAdultAnalyzer(const AnalyzerEnv& env) {
-  VisionModels m = LoadVisionModels(env.models.get());
+  VisionModels m = LoadVisionModels(env.models.get(), env.options.detector);
   if (!m.nsfw) return m.nsfw_status;
   return std::unique_ptr<Analyzer>(std::make_unique<AdultAnalyzer>(std::move(m)));
 }

@@ -6,7 +6,7 @@
 // Flags, calibrated on safe photos (docs/accuracy.md, goal: <= 1% of safe photos flagged):
 //   isAdultContent = adultScore >= kAdultThreshold and a person is in view
 //   isRacyContent  = racyScore  >= kRacyThreshold  and a person is in view
-// "A person is in view": the object detector found a person scoring >= kAdultPersonEvidence
+// "A person is in view": the object detector found a person at its tier's object threshold
 // (or a face when the detector is not installed). Without a person the scores are still
 // returned, but no flag is raised: the false positives measured at naive thresholds were
 // fruit, doughnuts and flat-colour scenes.
@@ -25,7 +25,6 @@ namespace ocular {
 
 inline constexpr double kAdultThreshold = 0.80;
 inline constexpr double kRacyThreshold = 0.95;
-inline constexpr double kAdultPersonEvidence = 0.30;
 
 // The mapping above. person_in_view: nullopt when no detector could tell (flags then need the
 // scores alone).

@@ -86,7 +86,7 @@ std::vector<Group> Groups(const Evidence& e) {
 
 double MeanScore(const Group& g) {
   double s = 0;
-  for (const Detection& d : g.items) s += CalibratedScore(d.score);
+  for (const Detection& d : g.items) s += d.calibrated;
   return g.items.empty() ? 0 : s / g.items.size();
 }
 
@@ -194,7 +194,7 @@ class RuleCaptioner final : public Captioner {
                              ? (colour.empty() ? "a person" : "a person in " + colour)
                              : (colour.empty() ? Article(noun) + " " + noun
                                                : Article(colour) + " " + colour + " " + noun);
-      out.push_back({text, CalibratedScore(d.score), d.box});
+      out.push_back({text, d.calibrated, d.box});
     }
     return out;
   }

@@ -5,7 +5,7 @@
 // when scene evidence supports it), e.g. "two people next to a bus on a street". The generator
 // names people "person"/"people" only: it never guesses gender, so gender-neutral-caption is
 // always honoured. Confidence is derived from the calibrated detection scores (scene.h
-// CalibratedScore) of what the sentence mentions.
+// calibrated score, detector.h) of what the sentence mentions.
 //
 // A neural captioner can replace the generator later: implement Captioner and return it from
 // MakeCaptioner; the analyzers only see this interface.

@@ -19,7 +19,7 @@ std::vector<Category> ComputeCategories(const Evidence& e) {
     double a = 0, s = 0;
     for (const Detection& d : ds) {
       a += d.box.area() / area;
-      s = std::max(s, CalibratedScore(d.score));
+      s = std::max(s, d.calibrated);
     }
     return s * std::min(1.0, std::sqrt(std::min(1.0, a)) / 0.5);
   };
@@ -29,7 +29,7 @@ std::vector<Category> ComputeCategories(const Evidence& e) {
     const auto& p = it->second;
     double mean = 0, largest = 0;
     for (const Detection& d : p) {
-      mean += CalibratedScore(d.score);
+      mean += d.calibrated;
       largest = std::max(largest, d.box.area() / area);
     }
     mean /= p.size();
@@ -66,7 +66,7 @@ std::vector<Category> ComputeCategories(const Evidence& e) {
   {
     std::vector<double> room;
     for (const char* l : {"couch", "bed", "tv"}) {
-      if (auto it = by_label.find(l); it != by_label.end()) room.push_back(CalibratedScore(it->second[0].score));
+      if (auto it = by_label.find(l); it != by_label.end()) room.push_back(it->second[0].calibrated);
     }
     if (!room.empty()) add("indoor_room", NoisyOr(room) * 0.9);
   }

@@ -4,12 +4,11 @@
 
 namespace ocular {
 
-std::vector<DetectedObject> ObjectsFromDetections(const std::vector<Detection>& detections,
-                                                  double threshold) {
+std::vector<DetectedObject> ObjectsFromDetections(const std::vector<Detection>& detections) {
   const auto& chains = WordNetParentChains();
   std::vector<DetectedObject> out;
   for (const Detection& d : detections) {  // already by descending score
-    if (d.score < threshold) continue;
+    if (!d.confident) continue;
     DetectedObject o;
     o.box = d.box;
     o.name = d.label;
@@ -34,11 +33,11 @@ namespace {
 
 class ObjectsAnalyzer final : public Analyzer {
  public:
-  explicit ObjectsAnalyzer(std::shared_ptr<const ObjectDetector> detector)
+  explicit ObjectsAnalyzer(std::shared_ptr<const Detector> detector)
       : detector_(std::move(detector)) {}
   std::string_view name() const override { return "objects"; }
   std::vector<Feature> features() const override { return {Feature::kObjects, Feature::kPeople}; }
-  int min_long_side() const override { return 512; }
+  int min_long_side() const override { return detector_->min_long_side(); }
   Status Analyze(AnalysisContext& context, AnalysisResult& result) const override {
     OCULAR_ASSIGN_OR_RETURN(auto detections, SharedDetections(context, *detector_));
     const auto& f = context.request().features;
@@ -48,13 +47,13 @@ class ObjectsAnalyzer final : public Analyzer {
   }
 
  private:
-  std::shared_ptr<const ObjectDetector> detector_;
+  std::shared_ptr<const Detector> detector_;
 };
 
 }  // namespace
 
 StatusOr<std::unique_ptr<Analyzer>> CreateObjectsAnalyzer(const AnalyzerEnv& env) {
-  OCULAR_ASSIGN_OR_RETURN(auto detector, ObjectDetector::Create(env.models.get()));
+  OCULAR_ASSIGN_OR_RETURN(auto detector, CreateDetector(env.models.get(), env.options.detector));
   return std::unique_ptr<Analyzer>(std::make_unique<ObjectsAnalyzer>(std::move(detector)));
 }
 

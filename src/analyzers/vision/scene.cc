@@ -93,24 +93,10 @@ double NoisyOr(const std::vector<double>& scores) {
   return 1.0 - p;
 }
 
-double CalibratedScore(double raw) {
-  static const double kX[] = {0.0,  0.05, 0.10, 0.15, 0.20,  0.25, 0.30,
-                              0.35, 0.40, 0.45, 0.50, 0.60,  1.0};
-  static const double kY[] = {0.0,  0.07, 0.20, 0.37, 0.52,  0.64, 0.76,
-                              0.84, 0.91, 0.95, 0.975, 0.99, 1.0};
-  raw = std::clamp(raw, 0.0, 1.0);
-  for (std::size_t i = 1; i < std::size(kX); ++i) {
-    if (raw <= kX[i]) {
-      return kY[i - 1] + (kY[i] - kY[i - 1]) * (raw - kX[i - 1]) / (kX[i] - kX[i - 1]);
-    }
-  }
-  return 1.0;
-}
-
 std::vector<Detection> Confident(const Evidence& evidence) {
   std::vector<Detection> out;
   for (const Detection& d : evidence.detections) {
-    if (d.score >= kEvidenceThreshold) out.push_back(d);
+    if (d.confident) out.push_back(d);
   }
   return out;
 }
@@ -163,7 +149,7 @@ std::vector<Tag> ComputeTags(const Evidence& e) {
   {
     for (const Detection& d : Confident(e)) {
       double& best = label_conf[d.label];
-      best = std::max(best, CalibratedScore(d.score));
+      best = std::max(best, d.calibrated);
     }
   }
   const auto& chains = WordNetParentChains();

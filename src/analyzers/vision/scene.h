@@ -3,7 +3,7 @@
 //
 // Confidence combination (documented in docs/accuracy.md): independent pieces of evidence for
 // one tag are combined with a noisy-OR, conf = 1 - prod(1 - s_i), where s_i are the supporting
-// scores (an object label's best instance as CalibratedScore, child labels for a WordNet parent,
+// scores (an object label's best instance as its calibrated score (detector.h), child labels for a WordNet parent,
 // trigger objects for a scene word times the rule's weight, face scores, the NSFW Drawing
 // probability, the low-chroma pixel share, the mean OCR word confidence). Several instances of
 // one label are not independent evidence (one detector error repeats across a picture: four
@@ -32,8 +32,6 @@ struct Evidence {
   std::optional<double> text_confidence;    // OCR ran on this request and found words
 };
 
-// Object score a detection needs to count as evidence for tags/captions/categories.
-inline constexpr double kEvidenceThreshold = 0.30;  // == kObjectThreshold
 // Tags are returned from this combined confidence up.
 inline constexpr double kTagThreshold = 0.50;
 // "drawing" needs the NSFW model's Drawing probability at or above this (photos of flat
@@ -54,7 +52,7 @@ std::vector<Tag> ComputeTags(const Evidence& evidence);
 // Every English word ComputeTags can return (the translation vocabulary).
 std::vector<std::string> TagVocabulary();
 
-// Detections that count as evidence (score >= kEvidenceThreshold), by descending score.
+// Detections that count as evidence (the detector tier's confident ones), by descending score.
 std::vector<Detection> Confident(const Evidence& evidence);
 
 // Share of the top third of `bgr` that looks like open sky: smooth (Sobel magnitude < 24 on a
@@ -66,10 +64,5 @@ inline constexpr double kSkyShare = 0.30;
 // 1 - prod(1 - s).
 double NoisyOr(const std::vector<double>& scores);
 
-// The detector's fused score mapped to the measured precision of boxes scoring at least that
-// much on coco-dev (bench/objects_eval, docs/accuracy.md): piecewise linear through
-// (0.05, 0.07) (0.10, 0.20) (0.15, 0.37) (0.20, 0.52) (0.25, 0.64) (0.30, 0.76) (0.35, 0.84)
-// (0.40, 0.91) (0.45, 0.95) (0.50, 0.975) (0.60, 0.99) (1, 1). Tags, captions and categories use this as the evidence of an object.
-double CalibratedScore(double raw);
 
 }  // namespace ocular

@@ -25,7 +25,7 @@ std::vector<Tag> Translate(const std::vector<Tag>& tags, const std::string& lang
 class SceneAnalyzer : public Analyzer {
  public:
   explicit SceneAnalyzer(VisionModels models) : models_(std::move(models)) {}
-  int min_long_side() const override { return 512; }
+  int min_long_side() const override { return VisionDecodeSide(models_); }
   std::vector<Feature> runs_after() const override { return {Feature::kRead}; }
 
  protected:
@@ -128,7 +128,7 @@ class SmartCropsAnalyzer final : public SceneAnalyzer {
 
 template <typename T>
 StatusOr<std::unique_ptr<Analyzer>> Make(const AnalyzerEnv& env) {
-  VisionModels m = LoadVisionModels(env.models.get());
+  VisionModels m = LoadVisionModels(env.models.get(), env.options.detector);
   if (!m.objects) return m.objects_status;
   return std::unique_ptr<Analyzer>(std::make_unique<T>(std::move(m)));
 }

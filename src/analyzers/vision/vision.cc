@@ -210,9 +210,9 @@ StatusOr<NsfwScores> NsfwClassifier::Classify(const cv::Mat& bgr) const {
 
 // ---------------------------------------------------------------------------------------------
 
-VisionModels LoadVisionModels(runtime::ModelRepository* repo) {
+VisionModels LoadVisionModels(runtime::ModelRepository* repo, const std::string& detector_tier) {
   VisionModels m;
-  auto o = ObjectDetector::Create(repo);
+  auto o = CreateDetector(repo, detector_tier);
   if (o.ok()) m.objects = *o; else m.objects_status = o.status();
   auto f = FaceDetector::Create(repo);
   if (f.ok()) m.faces = *f; else m.faces_status = f.status();
@@ -221,8 +221,12 @@ VisionModels LoadVisionModels(runtime::ModelRepository* repo) {
   return m;
 }
 
+int VisionDecodeSide(const VisionModels& models) {
+  return std::max(512, models.objects ? models.objects->min_long_side() : 0);
+}
+
 StatusOr<std::shared_ptr<const std::vector<Detection>>> SharedDetections(
-    AnalysisContext& context, const ObjectDetector& detector) {
+    AnalysisContext& context, const Detector& detector) {
   return context.Shared<std::vector<Detection>>("detections", [&] {
     return detector.Detect(context.image().bgr, context.info().width, context.info().height);
   });

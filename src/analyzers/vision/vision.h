@@ -1,4 +1,4 @@
-// The model-backed evidence every vision feature shares: object detections (object_detector.h), face
+// The model-backed evidence every vision feature shares: object detections (detection/detector.h, one tier per engine), face
 // boxes (MediaPipe full-range face detector, "facemesh-detection-full") and NSFW class scores
 // (nsfwjs MobileNetV2). Each model runs at most once per request: the Shared* functions cache
 // their result in the AnalysisContext under a fixed key ("detections", "faces", "nsfw").
@@ -16,7 +16,7 @@
 
 #include "analyzers/context.h"
 #include "analyzers/detection/nms.h"
-#include "analyzers/detection/object_detector.h"
+#include "analyzers/detection/detector.h"
 #include "core/geometry.h"
 #include "core/status.h"
 
@@ -89,16 +89,21 @@ class NsfwClassifier {
 // The models the vision analyzers use, loaded once per analyzer factory (the repository caches
 // sessions, so several analyzers share one session). Members are null when not installed.
 struct VisionModels {
-  std::shared_ptr<const ObjectDetector> objects;
+  std::shared_ptr<const Detector> objects;
   std::shared_ptr<const FaceDetector> faces;
   std::shared_ptr<const NsfwClassifier> nsfw;
   Status objects_status, faces_status, nsfw_status;  // why a member is null
 };
-VisionModels LoadVisionModels(runtime::ModelRepository* repo);
+// `detector_tier` is EngineOptions::detector (detector.h: "auto", "yolov8s", "ensemble", ...).
+VisionModels LoadVisionModels(runtime::ModelRepository* repo, const std::string& detector_tier);
+
+// The longest image side the vision analyzers decode: 512, or more when the detector tier
+// wants more (YOLOv8: its 640 input), so the shared detections see what the tier was measured on.
+int VisionDecodeSide(const VisionModels& models);
 
 // Per-request shared results (cached in the context; an error is cached too).
 StatusOr<std::shared_ptr<const std::vector<Detection>>> SharedDetections(
-    AnalysisContext& context, const ObjectDetector& detector);
+    AnalysisContext& context, const Detector& detector);
 StatusOr<std::shared_ptr<const std::vector<FaceBox>>> SharedFaces(AnalysisContext& context,
                                                                   const FaceDetector& detector);
 StatusOr<std::shared_ptr<const NsfwScores>> SharedNsfw(AnalysisContext& context,
