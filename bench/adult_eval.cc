@@ -66,7 +66,7 @@ int main(int argc, char** argv) {
         auto dets = m.objects->Detect(img->bgr, img->info.width, img->info.height);
         if (!dets.ok()) return 1;
         bool any = false;
-        for (const Detection& d : *dets) any |= d.label == "person" && d.score >= kAdultPersonEvidence;
+        for (const Detection& d : *dets) any |= d.label == "person" && d.confident;
         person = any;
       }
       AdultResult r = MapAdult(*s, person);

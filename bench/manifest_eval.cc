@@ -4,7 +4,9 @@
 //   ocular analyze --api 4.0 --features tags,objects,people --output jsonl DIR
 // and reads their JSON, exactly what a user gets.
 //
-//   manifest_eval [--ocular BIN] [--images DIR] [--models DIR] [--min-hit-rate PCT] [--quiet]
+//   manifest_eval [--ocular BIN] [--images DIR] [--models DIR] [--detector TIER]
+//                 [--min-hit-rate PCT] [--quiet]
+// --detector: the object detector tier (`ocular analyze --detector`); default: ocular's default.
 //
 // Covered expectations (v3.2 JSON): faces=N, faces>=N (faces); object:X, object:X>=N (objects at
 // the default threshold; "tie(bow ties)" means tie); grayscale, black and white (color.isBWImg or
@@ -106,6 +108,7 @@ std::string Join(const std::vector<std::string>& v) {
 
 int main(int argc, char** argv) {
   std::string images = "/work/shared/testdata/images", models = "models", ocular = "build/ocular";
+  std::string detector;
   double min_hit_rate = -1;
   bool quiet = false;
   for (int i = 1; i < argc; ++i) {
@@ -115,13 +118,16 @@ int main(int argc, char** argv) {
     if (a == "--images") images = argv[i + 1];
     if (a == "--models") models = argv[i + 1];
     if (a == "--ocular") ocular = argv[i + 1];
+    if (a == "--detector") detector = argv[i + 1];
     if (a == "--min-hit-rate") min_hit_rate = std::atof(argv[i + 1]);
   }
   if (!fs::exists(fs::path(images) / "MANIFEST.tsv")) {
     std::printf("skipped: no %s\n", (fs::path(images) / "MANIFEST.tsv").c_str());
     return 77;  // CTest SKIP_RETURN_CODE
   }
-  const std::string common = " --repo '" + models + "' --output jsonl '" + images + "' 2>/dev/null";
+  const std::string common = " --repo '" + models + "'" +
+                             (detector.empty() ? "" : " --detector '" + detector + "'") +
+                             " --output jsonl '" + images + "' 2>/dev/null";
   std::map<std::string, json> v32, v40;
   if (!RunCli(ocular + " analyze --api 3.2 --features Tags,Objects,Faces,Adult,Color,ImageType" +
                   common, &v32) ||

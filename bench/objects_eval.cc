@@ -7,8 +7,11 @@
 // --min-precision / --min-ap (the CTest accuracy.objects_* gates): exit 3 when the boxes
 // returned at the tier's object threshold are less than P correct, or their AP50 is below A;
 // 77 (skipped) when DIR has no images or the tier's model is not installed.
-// --calibration: also print the tier's calibration table (score -> precision of the boxes
-// scoring at least that much) as JSON, for its pack spec (tools/convert/pack/<tier>.json).
+// --calibration: also print the tier's calibration table as JSON, for its pack spec
+// (tools/convert/pack/<tier>.json): for each score band [t_i, t_i+1) of the thresholds below,
+// the precision of the boxes scoring in that band (matched at the floor, greedily by score),
+// made non-decreasing (a higher band never gets a lower value: pool-adjacent-violators), as the
+// point (t_i, precision); the last point is (1, 1).
 //
 // Runs the objects pipeline exactly as `analyze` does (decode at the tier's size, the tier's
 // decoding and NMS; the ensemble flags change EnsembleDetectorOptions to compare) on
@@ -252,7 +255,46 @@ int main(int argc, char** argv) {
   }
   std::printf("images\t%zu\n", images.size());
   std::printf("detector ms/image\t%.1f\n", images.empty() ? 0.0 : 1000 * detect_seconds / images.size());
-  if (calibration) std::printf("calibration\t%s, [1.0, 1.0]]\n", table.c_str());
+  if (calibration) {
+    // Band precision: matched at the floor, so a box's fate does not depend on the band.
+    std::map<int, std::vector<Scored>> by_cls;
+    std::map<int, int> npos;
+    Match(images, thresholds.front(), by_cls, npos);
+    std::vector<double> tp(thresholds.size(), 0), n(thresholds.size(), 0);
+    for (const auto& [c, list] : by_cls) {
+      for (const Scored& x : list) {
+        std::size_t b = 0;
+        while (b + 1 < thresholds.size() && x.score >= thresholds[b + 1]) ++b;
+        tp[b] += x.tp, n[b] += 1;
+      }
+    }
+    // Pool adjacent violators into a non-decreasing sequence of band precisions.
+    std::vector<double> val, weight;
+    std::vector<std::size_t> count;
+    for (std::size_t b = 0; b < thresholds.size(); ++b) {
+      if (n[b] == 0) continue;
+      val.push_back(tp[b] / n[b]), weight.push_back(n[b]), count.push_back(1);
+      while (val.size() >= 2 && val[val.size() - 2] > val.back()) {
+        const double w = weight[weight.size() - 2] + weight.back();
+        const double v = (val[val.size() - 2] * weight[weight.size() - 2] + val.back() * weight.back()) / w;
+        const std::size_t k = count[count.size() - 2] + count.back();
+        val.pop_back(), weight.pop_back(), count.pop_back();
+        val.back() = v, weight.back() = w, count.back() = k;
+      }
+    }
+    std::string bands = "[";
+    std::size_t g = 0, left = count.empty() ? 0 : count[0];
+    for (std::size_t b = 0; b < thresholds.size() && g < val.size(); ++b) {
+      if (n[b] == 0) continue;
+      char point[64];
+      std::snprintf(point, sizeof(point), "%s[%.2f, %.3f]", bands.size() > 1 ? ", " : "",
+                    thresholds[b], val[g]);
+      bands += point;
+      if (--left == 0 && ++g < count.size()) left = count[g];
+    }
+    std::printf("calibration\t%s, [1.0, 1.0]]\n", bands.c_str());
+    std::printf("cumulative precision\t%s]\n", table.c_str());
+  }
   if (min_precision >= 0 && default_precision < min_precision) {
     std::printf("FAIL: precision at the default threshold %.3f < %.3f\n", default_precision,
                 min_precision);

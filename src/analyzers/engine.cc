@@ -4,6 +4,7 @@
 #include <chrono>
 #include <functional>
 
+#include "analyzers/detection/detector.h"
 #include "core/version.h"
 #include "runtime/model_repository.h"
 
@@ -55,6 +56,17 @@ StatusOr<std::unique_ptr<Engine>> Engine::Create(const EngineOptions& options) {
   engine->model_version_ = kModelPackVersion;
   engine->analyzer_observer_ = options.analyzer_observer;
   AnalyzerEnv env{options, OpenModels(options)};
+  // A detector tier the operator named explicitly must load: running silently without it (or on
+  // another tier) would surprise. "auto" falls back to the ensemble, and a missing repository
+  // only disables the model-backed features.
+  if (options.detector != kDetectorAuto && env.models != nullptr) {
+    StatusOr<std::shared_ptr<const Detector>> detector =
+        CreateDetector(env.models.get(), options.detector);
+    if (!detector.ok()) {
+      return FailedPrecondition("--detector " + options.detector + ": " +
+                                detector.status().message());
+    }
+  }
   for (const AnalyzerRegistration& reg : AllAnalyzers()) {
     StatusOr<std::unique_ptr<Analyzer>> made = reg.create(env);
     if (!made.ok()) {

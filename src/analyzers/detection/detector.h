@@ -8,8 +8,8 @@
 //   auto dets = (*d)->Detect(image.bgr, info.width, info.height);
 //
 // Every tier returns boxes in original-image pixels, by descending score, each with its raw
-// score, the tier's calibrated score (the measured precision of boxes scoring at least that much
-// on coco-dev) and whether it reaches the tier's object threshold. The thresholds and calibration
+// score, the tier's calibrated score (the measured precision of the tier's boxes in that score
+// band on coco-dev) and whether it reaches the tier's object threshold. The thresholds and calibration
 // tables are measured per tier with bench/objects_eval and live with the tier (YOLO tiers: the
 // model's config.json params; the ensemble: ensemble_detector.cc), so downstream features do
 // not depend on which tier runs.

@@ -67,8 +67,8 @@ struct EnsembleDetectorOptions {
 // coco-dev (goal >= 70%) at recall 0.41 (docs/accuracy.md).
 inline constexpr double kEnsembleObjectThreshold = 0.30;
 
-// The fused score mapped to the measured precision of boxes scoring at least that much on
-// coco-dev (bench/objects_eval, docs/accuracy.md).
+// The fused score mapped to the measured precision of the boxes in its score band on coco-dev
+// (bench/objects_eval --calibration, docs/accuracy.md).
 ScoreCalibration EnsembleCalibration();
 
 class EnsembleDetector final : public Detector {
