@@ -150,19 +150,23 @@ StatusOr<AnalysisResult> Engine::Analyze(std::span<const std::uint8_t> bytes,
     }
     decode.min_long_side = std::max(decode.min_long_side, need);
   }
+  const auto decode_started = std::chrono::steady_clock::now();
   OCULAR_ASSIGN_OR_RETURN(DecodedImage image, DecodeImage(bytes, info, decode));
+  const auto ms_since = [](std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
+  };
 
   AnalysisResult result;
+  result.timings_ms.emplace_back("decode", ms_since(decode_started));
   result.model_version = model_version_;
   result.image = info;
   AnalysisContext context(std::move(image), request);
   for (const Analyzer* a : order) {
     const auto started = std::chrono::steady_clock::now();
     Status status = a->Analyze(context, result);
-    if (analyzer_observer_) {
-      analyzer_observer_(a->name(), std::chrono::duration<double>(
-                                        std::chrono::steady_clock::now() - started).count());
-    }
+    const double ms = ms_since(started);
+    result.timings_ms.emplace_back(std::string(a->name()), ms);
+    if (analyzer_observer_) analyzer_observer_(a->name(), ms / 1000.0);
     OCULAR_RETURN_IF_ERROR(status);
   }
   return result;
