@@ -43,6 +43,9 @@ struct ServeOptions {
   // <dir>/server.pem and <dir>/server.key are. Startup says so. "" disables the fallback.
   std::string dev_credentials_dir = ".deps/devcert";
   bool enable_celebrities = false;          // celebrity recognition identifies people: opt-in
+  // The Ocular Studio at /studio/ on the API listener (docs/studio.md): the embedded page, which
+  // holds no secret (analyses send the key the user types). Default on; false serves 404 there.
+  bool studio = true;
 };
 
 // Runs the server; returns the process exit code (0 after a clean shutdown by signal, 1 when
