@@ -13,7 +13,7 @@ void AddServerTiming(Response* response, std::string_view name, double ms) {
         std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
     entry += token ? c : '_';
   }
-  if (entry.empty()) entry = "_";
+  if (entry.empty()) entry.push_back('_');
   char dur[32];
   std::snprintf(dur, sizeof dur, ";dur=%.1f", ms < 0 ? 0.0 : ms);
   entry += dur;
