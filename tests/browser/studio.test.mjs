@@ -169,9 +169,40 @@ test("a wrong key shows the service's 401 message", async () => {
   assert.equal(await count("#overlay [data-kind]"), 0);
 });
 
-test("4.0: boxes, caption, tags and timing match the API's own JSON", async () => {
+test("an unsupported image shows the service's error message", async () => {
   await page.$eval("#api-key", (e) => { e.value = ""; });
   await page.type("#api-key", KEY);
+  const bad = path.join(galleries, "not-an-image.jpg");
+  fs.writeFileSync(bad, "this is text, not a JPEG");
+  const sent = await analyzeInPage(bad, "4.0", { features: ["tags"] });
+  assert.equal(sent.status, 400);
+  const message = await page.$eval("#error", (e) => (e.hidden ? "" : e.textContent));
+  assert.match(message, /^400 InvalidRequest \(InvalidImageFormat\): ./, message);
+});
+
+test("drag and drop, paste and the bundled samples put an image on the stage", async () => {
+  const dropped = await page.evaluate(async () => {
+    const blob = await (await fetch("samples/animal_horses.jpg")).blob();
+    const dt = new DataTransfer();
+    dt.items.add(new File([blob], "dropped.jpg", { type: "image/jpeg" }));
+    document.querySelector("#drop-zone").dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
+    return document.querySelector("#stage-caption").textContent;
+  });
+  assert.equal(dropped, "dropped.jpg");
+  const pasted = await page.evaluate(async () => {
+    const blob = await (await fetch("samples/animal_horses.jpg")).blob();
+    const dt = new DataTransfer();
+    dt.items.add(new File([blob], "pasted.jpg", { type: "image/jpeg" }));
+    document.dispatchEvent(new ClipboardEvent("paste", { clipboardData: dt, bubbles: true, cancelable: true }));
+    return document.querySelector("#stage-caption").textContent;
+  });
+  assert.equal(pasted, "pasted.jpg");
+  await page.click("#samples .sample");
+  await page.waitForFunction(() => document.querySelector("#stage-caption").textContent === "faces_group_selfie.jpg");
+  assert.equal(await page.$eval("#analyze", (b) => b.disabled), false);
+});
+
+test("4.0: boxes, caption, tags and timing match the API's own JSON", async () => {
   const all = ["caption", "denseCaptions", "tags", "objects", "people", "read", "smartCrops"];
   const sent = await analyzeInPage(img("animal_dog_bicycle.jpg"), "4.0", { features: all });
   assert.equal(sent.status, 200);
@@ -208,6 +239,7 @@ test("4.0: boxes, caption, tags and timing match the API's own JSON", async () =
   assert.equal(await page.$eval(`#results-body .row[data-box="${id}"]`, (r) => r.classList.contains("hot")), true);
   await page.$eval(`#overlay [data-box="${id}"] .line`,
                    (e) => e.dispatchEvent(new MouseEvent("mouseout", { bubbles: true })));
+  await page.$eval("#view-results", (v) => { v.scrollTop = 0; });
   await page.screenshot({ path: path.join(SHOTS, "desktop-4.0.png"), fullPage: true });
   for (const kind of ["objects", "people", "denseCaptions", "smartCrops"]) await shootKind(kind);
 
@@ -254,22 +286,24 @@ test("v3.2: faces, brands, celebrities and landmarks match the API", async () =>
   await page.$$eval("input[name=d32]", (boxes, want) => {
     for (const b of boxes) if (!b.disabled && b.checked !== Boolean(want[b.value])) b.click();
   }, details);
+  const all = ["Description", "Tags", "Categories", "Objects", "Faces", "Brands", "Adult", "Color"];
+  const celebs = (j) => new Set(j.categories.flatMap((c) => c.detail?.celebrities ?? [])
+    .map((p) => `${p.name}:${JSON.stringify(p.faceRectangle)}`)).size;
+  const marks = (j) => new Set(j.categories.flatMap((c) => c.detail?.landmarks ?? []).map((l) => l.name)).size;
   const cases = [
-    ["faces_group_selfie.jpg", "faces", (j) => j.faces.length],
-    ["sports_baseball_nikon.jpg", "brands", (j) => j.brands.length],
-    ["faces_two_people.jpg", "celebrities", (j) => new Set(j.categories.flatMap((c) => c.detail?.celebrities ?? [])
-      .map((p) => `${p.name}:${JSON.stringify(p.faceRectangle)}`)).size],
-    ["landmark_taj_mahal_2.jpg", "landmarks", (j) => new Set(j.categories.flatMap((c) => c.detail?.landmarks ?? [])
-      .map((l) => l.name)).size],
+    ["faces_group_selfie.jpg", "faces", (j) => j.faces.length, all],
+    ["sports_baseball_nikon.jpg", "brands", (j) => j.brands.length, ["Description", "Faces", "Brands"]],
+    ["faces_two_people.jpg", "celebrities", celebs, ["Description", "Categories", "Faces"]],
+    ["landmark_taj_mahal_2.jpg", "landmarks", marks, ["Description", "Categories", "Faces"]],
   ];
-  for (const [file, kind, expected] of cases) {
-    const sent = await analyzeInPage(img(file), "3.2",
-      { features: ["Description", "Tags", "Categories", "Objects", "Faces", "Brands", "Adult", "Color"] });
+  for (const [file, kind, expected, features] of cases) {
+    const sent = await analyzeInPage(img(file), "3.2", { features });
     assert.equal(sent.status, 200);
     const json = await apiJson(sent.pathAndQuery, img(file));
     assert.ok(expected(json) > 0, `the API finds ${kind} on ${file}`);
     assert.equal(await count(`#overlay [data-kind=${kind}]`), expected(json), `${kind} on ${file}`);
     assert.equal(await count("#overlay [data-kind=faces]"), json.faces.length);
+    assert.equal(await count("#overlay [data-kind=objects]"), json.objects?.length ?? 0);
     assert.equal(await page.$eval("#caption-text", (e) => e.textContent), json.description.captions[0].text);
     await shootKind(kind);
     if (file === "faces_group_selfie.jpg") {
