@@ -326,6 +326,17 @@ test("batch: every file gets a card, progress reaches the end, JSONL is offered"
   assert.equal(await count("#batch-grid .batch-card"), files.length);
   assert.equal(await count("#batch-grid .batch-card.ok"), files.length);
   assert.equal(await page.$eval("#batch-download", (b) => b.disabled), false);
+  // One click downloads every result as JSONL, one line per file in order.
+  const downloads = tmpDir("ocular-studio-dl-");
+  const cdp = await page.createCDPSession();
+  await cdp.send("Browser.setDownloadBehavior", { behavior: "allow", downloadPath: downloads });
+  await page.click("#batch-download");
+  const jsonl = path.join(downloads, "ocular-batch.jsonl");
+  for (let i = 0; i < 100 && !fs.existsSync(jsonl); i++) await new Promise((r) => setTimeout(r, 100));
+  const lines = fs.readFileSync(jsonl, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+  fs.rmSync(downloads, { recursive: true, force: true });
+  assert.deepEqual(lines.map((l) => l.file), files.map((f) => path.basename(f)));
+  for (const l of lines) assert.equal(typeof l.result.captionResult.text, "string");
   const captions = await page.$$eval(".batch-caption", (c) => c.map((x) => x.textContent));
   for (const c of captions) assert.ok(c.length > 0 && !/Waiting|Analyzing/.test(c), c);
   await page.screenshot({ path: path.join(SHOTS, "desktop-batch.png"), fullPage: true });
@@ -344,9 +355,14 @@ test("axe-core: no serious or critical accessibility violations", async () => {
 });
 
 test("375-pixel viewport: no horizontal scrolling, controls reachable", async () => {
+  // "Remember for this tab" keeps the key in sessionStorage (never localStorage) across a reload.
+  await page.click("#remember-key");
   await page.setViewport({ width: 375, height: 812, isMobile: true, hasTouch: true });
   await page.reload({ waitUntil: "networkidle0" });
-  await page.type("#api-key", KEY);
+  assert.equal(await page.$eval("#api-key", (e) => e.value), KEY);
+  assert.equal(await page.evaluate(() => localStorage.length), 0);
+  await page.click("#remember-key");
+  assert.equal(await page.evaluate(() => sessionStorage.length), 0);
   await analyzeInPage(img("faces_group_selfie.jpg"), "4.0", { features: ["caption", "objects", "people", "tags"] });
   const widths = await page.evaluate(() => ({ doc: document.documentElement.scrollWidth, view: window.innerWidth }));
   assert.ok(widths.doc <= widths.view, `page is ${widths.doc}px wide in a ${widths.view}px viewport`);
