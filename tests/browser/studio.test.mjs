@@ -65,6 +65,8 @@ before(async () => {
            `--ignore-certificate-errors-spki-list=${spkiPin(devCert().cert)}`],
   });
   page = await browser.newPage();
+  // Analyses can be slow on a loaded CI machine (2 cores shared by every suite): wait generously.
+  page.setDefaultTimeout(180000);
   await page.setViewport({ width: 1440, height: 1000 });
   await page.evaluateOnNewDocument(() => {
     document.addEventListener("securitypolicyviolation", (e) => {
