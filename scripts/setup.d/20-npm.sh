@@ -50,7 +50,7 @@ test -f "$ORT/include/onnxruntime_cxx_api.h" || { echo "ONNX Runtime headers mis
 echo "    ONNX Runtime linked at .deps/onnxruntime"
 
 # Node projects with their own package-lock.json (integrity-checked by npm ci).
-for dir in tools/reference tests/contract; do
+for dir in tools/reference tests/contract tests/browser; do
   if [ -f "$dir/package-lock.json" ]; then
     stamp="$dir/node_modules/.lock-sha"
     want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"

@@ -59,10 +59,12 @@ StatusOr<std::unique_ptr<Engine>> Engine::Create(const EngineOptions& options) {
   // A detector tier the operator named explicitly must load: running silently without it (or on
   // another tier) would surprise. "auto" falls back to the ensemble, and a missing repository
   // only disables the model-backed features.
-  if (options.detector != kDetectorAuto && env.models != nullptr) {
+  if (env.models != nullptr) {
     StatusOr<std::shared_ptr<const Detector>> detector =
         CreateDetector(env.models.get(), options.detector);
-    if (!detector.ok()) {
+    if (detector.ok()) {
+      engine->detector_tier_ = (*detector)->tier();
+    } else if (options.detector != kDetectorAuto) {
       return FailedPrecondition("--detector " + options.detector + ": " +
                                 detector.status().message());
     }
@@ -162,19 +164,23 @@ StatusOr<AnalysisResult> Engine::Analyze(std::span<const std::uint8_t> bytes,
     }
     decode.min_long_side = std::max(decode.min_long_side, need);
   }
+  const auto decode_started = std::chrono::steady_clock::now();
   OCULAR_ASSIGN_OR_RETURN(DecodedImage image, DecodeImage(bytes, info, decode));
+  const auto ms_since = [](std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
+  };
 
   AnalysisResult result;
+  result.timings_ms.emplace_back("decode", ms_since(decode_started));
   result.model_version = model_version_;
   result.image = info;
   AnalysisContext context(std::move(image), request);
   for (const Analyzer* a : order) {
     const auto started = std::chrono::steady_clock::now();
     Status status = a->Analyze(context, result);
-    if (analyzer_observer_) {
-      analyzer_observer_(a->name(), std::chrono::duration<double>(
-                                        std::chrono::steady_clock::now() - started).count());
-    }
+    const double ms = ms_since(started);
+    result.timings_ms.emplace_back(std::string(a->name()), ms);
+    if (analyzer_observer_) analyzer_observer_(a->name(), ms / 1000.0);
     OCULAR_RETURN_IF_ERROR(status);
   }
   return result;

@@ -84,6 +84,9 @@ class Engine {
                                    const AnalysisRequest& request) const;
 
   const std::string& model_version() const { return model_version_; }
+  // The object detector tier in use (EngineOptions::detector resolved: "yolov8s", "ensemble");
+  // "" when no detector could be loaded.
+  const std::string& detector_tier() const { return detector_tier_; }
   // Per feature: "ok" or why it is unavailable (for `ocular models list` and /ready).
   std::map<Feature, std::string> FeatureStatus() const;
   // Parts of available features that no installed model computes, for listings (e.g. adult:
@@ -93,6 +96,7 @@ class Engine {
  private:
   Engine() = default;
   std::string model_version_;
+  std::string detector_tier_;
   std::function<void(std::string_view, double)> analyzer_observer_;
   std::vector<std::unique_ptr<Analyzer>> analyzers_;
   std::map<Feature, const Analyzer*> by_feature_;

@@ -4,6 +4,7 @@
 #include "api/errors.h"
 #include "api/json_writers.h"
 #include "api/routes.h"
+#include "api/server_timing.h"
 
 namespace ocular::api {
 
@@ -44,12 +45,23 @@ Response JsonResponse(const nlohmann::json& body) {
   return r;
 }
 
+namespace {
+
+// A 200 JSON response with one Server-Timing entry per step the engine ran.
+Response AnalysisResponse(const nlohmann::json& body, const AnalysisResult& result) {
+  Response r = JsonResponse(body);
+  for (const auto& [step, ms] : result.timings_ms) AddServerTiming(&r, step, ms);
+  return r;
+}
+
+}  // namespace
+
 Response HandleAnalyzeV40(const RouteContext& ctx) {
   StatusOr<AnalysisRequest> req = ParseAnalyzeV40(ctx.query);
   if (!req.ok()) return ErrorFromStatus(req.status(), ApiVersion::kV40);
   StatusOr<AnalysisResult> result = Run(ctx, *req);
   if (!result.ok()) return ErrorFromStatus(result.status(), ApiVersion::kV40);
-  return JsonResponse(ToJsonV40(*result));
+  return AnalysisResponse(ToJsonV40(*result), *result);
 }
 
 Response HandleV32(const RouteContext& ctx, V32Operation op) {
@@ -58,17 +70,18 @@ Response HandleV32(const RouteContext& ctx, V32Operation op) {
   StatusOr<AnalysisResult> result = Run(ctx, *req);
   if (!result.ok()) return ErrorFromStatus(result.status(), ApiVersion::kV32);
   const std::string& id = ctx.request.request_id;
+  nlohmann::json body;
   switch (op) {
-    case V32Operation::kAnalyze: return JsonResponse(ToJsonV32Analyze(*result, id));
-    case V32Operation::kDescribe: return JsonResponse(ToJsonV32Describe(*result, id));
-    case V32Operation::kDetect: return JsonResponse(ToJsonV32Detect(*result, id));
-    case V32Operation::kTag: return JsonResponse(ToJsonV32Tag(*result, id));
-    case V32Operation::kAreaOfInterest: return JsonResponse(ToJsonV32AreaOfInterest(*result, id));
-    case V32Operation::kCelebrities: return JsonResponse(ToJsonV32Domain(*result, true, id));
-    case V32Operation::kLandmarks: return JsonResponse(ToJsonV32Domain(*result, false, id));
-    case V32Operation::kThumbnail: break;
+    case V32Operation::kAnalyze: body = ToJsonV32Analyze(*result, id); break;
+    case V32Operation::kDescribe: body = ToJsonV32Describe(*result, id); break;
+    case V32Operation::kDetect: body = ToJsonV32Detect(*result, id); break;
+    case V32Operation::kTag: body = ToJsonV32Tag(*result, id); break;
+    case V32Operation::kAreaOfInterest: body = ToJsonV32AreaOfInterest(*result, id); break;
+    case V32Operation::kCelebrities: body = ToJsonV32Domain(*result, true, id); break;
+    case V32Operation::kLandmarks: body = ToJsonV32Domain(*result, false, id); break;
+    case V32Operation::kThumbnail: return NotFoundResponse();
   }
-  return NotFoundResponse();
+  return AnalysisResponse(body, *result);
 }
 
 Response HandleThumbnailV32(const RouteContext& ctx) {

@@ -55,6 +55,7 @@ class ServiceImpl final : public Service {
     return engine_->FeatureStatus();
   }
   const std::string& model_version() const override { return engine_->model_version(); }
+  std::string detector_tier() const override { return engine_->detector_tier(); }
 
  private:
   Response Route(const Request& request) const {

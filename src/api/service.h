@@ -50,6 +50,8 @@ class Service {
   virtual std::map<Feature, std::string> FeatureStatus() const = 0;
   // The modelVersion every response carries.
   virtual const std::string& model_version() const = 0;
+  // The object detector tier the engine runs ("yolov8s", "ensemble", ...; "" when none loaded).
+  virtual std::string detector_tier() const { return ""; }
 };
 
 }  // namespace ocular::api

@@ -163,6 +163,12 @@ CommandRegistrar registrar(
                      "from the Host header")
           ->envname("OCULAR_PUBLIC_URL")
           ->type_name("URL");
+      cmd.add_option("--studio", o->studio,
+                     "Serve the Ocular Studio (a browser page to try every feature) at /studio/ "
+                     "on the API listener; it needs no key to load, analyses use the key typed "
+                     "in the page")
+          ->envname("OCULAR_STUDIO")
+          ->capture_default_str();
       cmd.add_option("--log-level", *log_level, "trace, debug, info, warn, error or off")
           ->envname("OCULAR_LOG_LEVEL")
           ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))

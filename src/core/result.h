@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/geometry.h"
@@ -141,6 +142,10 @@ struct AnalysisResult {
   std::optional<std::vector<Category>> categories;
   std::optional<std::vector<Brand>> brands;
   std::optional<ReadResult> read;
+
+  // Wall time of each step that ran, in order: "decode", then each analyzer by name (milliseconds).
+  // Filled by Engine::Analyze; the API sends it as the Server-Timing header (api/server_timing.h).
+  std::vector<std::pair<std::string, double>> timings_ms;
 };
 
 }  // namespace ocular

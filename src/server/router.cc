@@ -8,7 +8,9 @@
 #include <spdlog/spdlog.h>
 
 #include "api/errors.h"
+#include "api/server_timing.h"
 #include "core/image.h"
+#include "server/studio_routes.h"
 
 namespace ocular::server {
 namespace {
@@ -175,6 +177,10 @@ void Router::Handle(api::Request request, Respond respond) {
   if (!options_.api_routes) {
     return Finish(request, label, start, 0, api::NotFoundResponse(), respond);
   }
+  if (options_.studio && IsStudioPath(request.path)) {
+    return Finish(request, "/studio", start, 0, StudioResponse(request, slot_->Get().get()),
+                  respond);
+  }
 
   if (label == "/sts/v1.0/issueToken" && options_.sts && deps_.tokens != nullptr) {
     if (request.method != "POST") {
@@ -276,6 +282,13 @@ api::Response Router::Reject(const api::Request& request, Rejection why,
 void Router::Finish(const api::Request& request, const std::string& label,
                     Clock::time_point start, double queue_ms, api::Response response,
                     const Respond& respond) {
+  if (label != "/studio") {
+    // Standard Server-Timing (after the analyzers' own entries): waiting for a worker, and
+    // everything from routing to the answer.
+    if (queue_ms > 0) api::AddServerTiming(&response, "queue", queue_ms);
+    api::AddServerTiming(&response, "total",
+                         std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+  }
   Record(request, label, start, queue_ms, response);
   respond(std::move(response));
 }

@@ -5,6 +5,7 @@
 //   GET  /ready                  200 once the Service is loaded, else 503 ServiceUnavailable
 //   GET  /metrics                Prometheus text (metrics.h)
 //   POST /sts/v1.0/issueToken    key in, a 10-minute bearer token out (text), when enabled
+//   GET  /studio/...             the studio page and its files, when enabled (no key needed)
 //   analysis routes              api::Service::Handles(path): credentials (key or bearer token)
 //                                -> per-key rate limit (429) -> worker pool (429 when full)
 //                                -> api::Service::Handle on a worker thread
@@ -37,6 +38,7 @@ struct RouterOptions {
   bool api_routes = true;     // analysis routes and STS
   bool admin_routes = true;   // /health, /ready, /metrics
   bool sts = true;            // POST /sts/v1.0/issueToken
+  bool studio = false;        // GET /studio/... (server/studio_routes.h), with api_routes
   std::string public_origin;  // e.g. "https://vision.example.com"; empty: from the Host header
 };
 

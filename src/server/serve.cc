@@ -153,6 +153,7 @@ int RunServe(ServeOptions o) {
   RouterOptions main_options;
   main_options.admin_routes = !admin.has_value();
   main_options.sts = o.sts;
+  main_options.studio = o.studio;
   main_options.public_origin = o.public_url;
   while (!main_options.public_origin.empty() && main_options.public_origin.back() == '/') {
     main_options.public_origin.pop_back();
@@ -195,6 +196,10 @@ int RunServe(ServeOptions o) {
     spdlog::info("listening on {}://{}:{}{}", bindings[i].options.tls ? "https" : "http",
                  HostForUrl(bindings[i].options.host), (*server)->port(i),
                  i == 0 ? (admin ? " (API)" : " (API and admin)") : " (admin)");
+  }
+  if (o.studio) {
+    spdlog::info("studio: {}://{}:{}/studio/ (--studio=false turns it off)",
+                 bindings[0].options.tls ? "https" : "http", HostForUrl(bindings[0].options.host), (*server)->port(0));
   }
   spdlog::info("workers={} queue={} io_threads={} keys={} sts={} rate_limit={}/s url_allowlist={}",
                workers, queue, io_threads, keys->size(), o.sts ? "on" : "off", o.rate_limit,

@@ -44,6 +44,9 @@ struct ServeOptions {
   std::string dev_credentials_dir = ".deps/devcert";
   bool enable_celebrities = false;          // celebrity recognition identifies people: opt-in
   std::string detector = "auto";            // object detector tier (EngineOptions::detector)
+  // The Ocular Studio at /studio/ on the API listener (docs/studio.md): the embedded page, which
+  // holds no secret (analyses send the key the user types). Default on; false serves 404 there.
+  bool studio = true;
 };
 
 // Runs the server; returns the process exit code (0 after a clean shutdown by signal, 1 when
