@@ -7,6 +7,8 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "analyzers/detection/nms.h"
+#include "analyzers/vision/image_type_analyzer.h"
 #include "analyzers/vision/wordnet_chains.h"
 
 namespace ocular {
@@ -101,6 +103,51 @@ std::vector<Detection> Confident(const Evidence& evidence) {
   return out;
 }
 
+namespace {
+
+double ContainedShare(const Rect& inner, const Detection& outer) {
+  const double ix = std::min<double>(inner.x + inner.w, outer.x2) - std::max<double>(inner.x, outer.x1);
+  const double iy = std::min<double>(inner.y + inner.h, outer.y2) - std::max<double>(inner.y, outer.y1);
+  const double area = std::max(1.0, double(inner.w) * inner.h);
+  return ix > 0 && iy > 0 ? ix * iy / area : 0.0;
+}
+
+}  // namespace
+
+void CleanEvidence(Evidence& e, bool line_drawing) {
+  // Line drawings: the detectors were trained on photos, and on drawings they name strokes as
+  // birds and kites; only near-certain boxes count there.
+  if (line_drawing) {
+    for (Detection& d : e.detections) d.confident = d.confident && d.calibrated >= kDrawingEvidence;
+  }
+  // One object, two classes (a motorcycle also seen as a bicycle): the detectors' NMS is
+  // class-wise, so the weaker of two confident boxes that nearly coincide is not evidence.
+  for (std::size_t i = 0; i < e.detections.size(); ++i) {
+    Detection& d = e.detections[i];
+    if (!d.confident) continue;
+    for (std::size_t k = 0; k < i; ++k) {
+      const Detection& s = e.detections[k];
+      if (!s.confident || s.label == d.label || s.score < d.score) continue;
+      ScoredBox a{d.x1, d.y1, d.x2, d.y2, 0, 0}, b{s.x1, s.y1, s.x2, s.y2, 0, 0};
+      if (BoxIoU(a, b) >= kSameObjectIoU) d.confident = false;
+    }
+  }
+  // A "face" lying inside a confident object that is not a person (a headlight, a carving) and
+  // inside no person box is the face detector's mistake, not a person.
+  std::vector<FaceBox> faces;
+  for (const FaceBox& f : e.faces) {
+    bool in_object = false, in_person = false;
+    for (const Detection& d : e.detections) {
+      if (!d.confident && d.label != "person") continue;
+      const double share = ContainedShare(f.box, d);
+      if (d.label == "person" && share >= 0.5) in_person = true;
+      if (d.label != "person" && share >= 0.8) in_object = true;
+    }
+    if (!in_object || in_person) faces.push_back(f);
+  }
+  e.faces = std::move(faces);
+}
+
 StatusOr<Evidence> GatherEvidence(AnalysisContext& context, const VisionModels& models,
                                   const AnalysisResult& result) {
   Evidence e;
@@ -127,6 +174,10 @@ StatusOr<Evidence> GatherEvidence(AnalysisContext& context, const VisionModels& 
     return SkyShare(context.image().bgr);
   }));
   e.sky_share = *sky;
+  OCULAR_ASSIGN_OR_RETURN(auto drawing, context.Shared<bool>("line_drawing", [&]() -> StatusOr<bool> {
+    return ClassifyImageType(MeasureImageType(context.image().bgr)).line_drawing_type > 0;
+  }));
+  CleanEvidence(e, *drawing);
   if (result.read) {
     double sum = 0;
     int n = 0;

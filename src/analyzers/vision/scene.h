@@ -41,8 +41,18 @@ inline constexpr double kDrawingThreshold = 0.98;
 // "black and white" needs at least this share of low-chroma pixels.
 inline constexpr double kBlackAndWhiteShare = 0.98;
 
+// On line drawings an object counts as evidence only from this calibrated score up.
+inline constexpr double kDrawingEvidence = 0.9;
+// Two confident boxes of different classes overlapping this much are one object.
+inline constexpr double kSameObjectIoU = 0.7;
+
+// Removes evidence the models are known to get wrong (docs/accuracy.md, "Tags"): on a line
+// drawing, objects below kDrawingEvidence; of two confident boxes of different classes with IoU
+// >= kSameObjectIoU, the weaker; faces inside a confident non-person object and no person box.
+void CleanEvidence(Evidence& evidence, bool line_drawing);
+
 // Gathers the evidence (runs each installed model at most once per request through the context
-// cache). `result` supplies the OCR result when the request computed it.
+// cache), then CleanEvidence. `result` supplies the OCR result when the request computed it.
 StatusOr<Evidence> GatherEvidence(AnalysisContext& context, const VisionModels& models,
                                   const AnalysisResult& result);
 
