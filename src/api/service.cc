@@ -55,6 +55,9 @@ class ServiceImpl final : public Service {
     return engine_->FeatureStatus();
   }
   const std::string& model_version() const override { return engine_->model_version(); }
+  bool DrainBackground(std::chrono::steady_clock::time_point deadline) const override {
+    return read_store_->Drain(deadline);
+  }
 
  private:
   Response Route(const Request& request) const {

@@ -7,6 +7,7 @@
 // error body for every failure (one error boundary per route).
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -49,6 +50,11 @@ class Service {
   virtual std::map<Feature, std::string> FeatureStatus() const = 0;
   // The modelVersion every response carries.
   virtual const std::string& model_version() const = 0;
+  // Graceful shutdown: waits until the queued and running asynchronous Read analyses are done,
+  // or until `deadline`; true when none is left.
+  virtual bool DrainBackground(std::chrono::steady_clock::time_point /*deadline*/) const {
+    return true;
+  }
 };
 
 }  // namespace ocular::api
