@@ -20,8 +20,8 @@ bool ParseInt(std::string_view s, long long& out) {
 }  // namespace
 
 StatusOr<Shard> ParseShard(const std::string& text) {
-  const Status bad = InvalidArgument("--shard must be K/N with 0 <= K < N, e.g. 0/4; got '" +
-                                     text + "'");
+  const Status bad =
+      InvalidArgument("--shard must be K/N with 0 <= K < N, e.g. 0/4; got '" + text + "'");
   const std::size_t slash = text.find('/');
   if (slash == std::string::npos) return bad;
   long long k = -1, n = 0;

@@ -45,8 +45,8 @@ StatusOr<std::string> LoadClusterSecret(const std::string& path) {
   return secret;
 }
 
-StatusOr<std::string> HkdfSha256(std::string_view ikm, std::string_view salt,
-                                 std::string_view info, std::size_t length) {
+StatusOr<std::string> HkdfSha256(std::string_view ikm, std::string_view salt, std::string_view info,
+                                 std::size_t length) {
   std::unique_ptr<EVP_PKEY_CTX, void (*)(EVP_PKEY_CTX*)> ctx(
       EVP_PKEY_CTX_new_id(EVP_PKEY_HKDF, nullptr), EVP_PKEY_CTX_free);
   std::string out(length, '\0');
@@ -92,8 +92,7 @@ StatusOr<std::string> ReadResultCipher::Seal(std::string_view id,
   const std::string aad = std::string(1, static_cast<char>(kVersion)) + name;
   CipherCtx ctx(EVP_CIPHER_CTX_new());
   int len = 0, fin = 0;
-  if (!ctx ||
-      EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, U(key), o + 1) != 1 ||
+  if (!ctx || EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, U(key), o + 1) != 1 ||
       EVP_EncryptUpdate(ctx.get(), nullptr, &len, U(aad), static_cast<int>(aad.size())) != 1 ||
       EVP_EncryptUpdate(ctx.get(), o + 1 + kNonceBytes, &len, U(plaintext),
                         static_cast<int>(plaintext.size())) != 1 ||
@@ -106,7 +105,8 @@ StatusOr<std::string> ReadResultCipher::Seal(std::string_view id,
 }
 
 StatusOr<std::string> ReadResultCipher::Open(std::string_view id, std::string_view sealed) const {
-  if (sealed.size() < 1 + kNonceBytes + kTagBytes || static_cast<unsigned char>(sealed[0]) != kVersion) {
+  if (sealed.size() < 1 + kNonceBytes + kTagBytes ||
+      static_cast<unsigned char>(sealed[0]) != kVersion) {
     return Internal("the shared Read result is malformed");
   }
   OCULAR_ASSIGN_OR_RETURN(std::string key, ValueKey(secret_, id));
@@ -118,8 +118,7 @@ StatusOr<std::string> ReadResultCipher::Open(std::string_view id, std::string_vi
   std::string out(n, '\0');
   CipherCtx ctx(EVP_CIPHER_CTX_new());
   int len = 0, fin = 0;
-  if (!ctx ||
-      EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, U(key), in + 1) != 1 ||
+  if (!ctx || EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, U(key), in + 1) != 1 ||
       EVP_DecryptUpdate(ctx.get(), nullptr, &len, U(aad), static_cast<int>(aad.size())) != 1 ||
       EVP_DecryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &len,
                         in + 1 + kNonceBytes, static_cast<int>(n)) != 1 ||

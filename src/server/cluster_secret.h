@@ -24,8 +24,8 @@ StatusOr<std::string> LoadClusterSecret(const std::string& path);
 
 // HKDF-SHA256 (extract + expand): `length` bytes from `ikm`, `salt` and `info`.
 // Errors: Internal when OpenSSL fails.
-StatusOr<std::string> HkdfSha256(std::string_view ikm, std::string_view salt,
-                                 std::string_view info, std::size_t length);
+StatusOr<std::string> HkdfSha256(std::string_view ikm, std::string_view salt, std::string_view info,
+                                 std::size_t length);
 
 // The 32-byte STS token signing key derived from the cluster secret.
 StatusOr<std::string> DeriveTokenKey(std::string_view cluster_secret);

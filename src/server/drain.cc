@@ -56,7 +56,8 @@ ShutdownWatchdog::ShutdownWatchdog(sigset_t signals,
       timespec slice{0, 100 * 1000 * 1000};
       const int sig = sigtimedwait(&signals, nullptr, &slice);
       if (sig == SIGTERM || sig == SIGINT) {
-        spdlog::warn("second {} during shutdown: exiting now", sig == SIGINT ? "SIGINT" : "SIGTERM");
+        spdlog::warn("second {} during shutdown: exiting now",
+                     sig == SIGINT ? "SIGINT" : "SIGTERM");
         spdlog::default_logger()->flush();
         _exit(1);
       }

@@ -9,12 +9,12 @@
 #include <signal.h>
 
 #include <atomic>
-#include <thread>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <thread>
 
 #include "server/http_server.h"
 

@@ -30,9 +30,7 @@ std::chrono::system_clock::time_point FromEpochMs(long long ms) {
   return std::chrono::system_clock::time_point(std::chrono::milliseconds(ms));
 }
 
-Status Down() {
-  return Unavailable("The Read result store (Redis) cannot be reached.");
-}
+Status Down() { return Unavailable("The Read result store (Redis) cannot be reached."); }
 
 bool ParseInt(std::string_view s, long long lo, long long hi, long long& out) {
   if (s.empty()) return false;
@@ -43,8 +41,10 @@ bool ParseInt(std::string_view s, long long lo, long long hi, long long& out) {
 }  // namespace
 
 StatusOr<RedisAddress> ParseRedisUrl(const std::string& url) {
-  const Status bad = InvalidArgument("--read-store must be 'memory' or redis://HOST:PORT[/DB], "
-                                     "got '" + url + "'");
+  const Status bad = InvalidArgument(
+      "--read-store must be 'memory' or redis://HOST:PORT[/DB], "
+      "got '" +
+      url + "'");
   constexpr std::string_view kScheme = "redis://";
   if (!url.starts_with(kScheme)) return bad;
   std::string rest = url.substr(kScheme.size());
@@ -108,7 +108,8 @@ StatusOr<api::ReadOperationSnapshot> DecodeSnapshot(const std::string& text) {
   s.created = FromEpochMs(j["c"].get<long long>());
   s.last_updated = FromEpochMs(j["u"].get<long long>());
   if (s.status == api::ReadStatus::kSucceeded) {
-    if (!j.contains("r") || !j["r"].is_string()) return Internal("the shared Read result is malformed");
+    if (!j.contains("r") || !j["r"].is_string())
+      return Internal("the shared Read result is malformed");
     s.analyze_result = j["r"].get<std::string>();
   }
   return s;
@@ -130,8 +131,8 @@ void RedisReadBackend::DropLocked() {
 
 Status RedisReadBackend::ConnectLocked() {
   if (ctx_ != nullptr) return Status::Ok();
-  redisContext* c = redisConnectWithTimeout(address_.host.c_str(), address_.port,
-                                            ToTimeval(timeout_));
+  redisContext* c =
+      redisConnectWithTimeout(address_.host.c_str(), address_.port, ToTimeval(timeout_));
   if (c == nullptr) return Down();
   if (c->err != 0 || redisSetTimeout(c, ToTimeval(timeout_)) != REDIS_OK) {
     redisFree(c);
@@ -167,9 +168,8 @@ Status RedisReadBackend::Put(const std::string& id, const api::ReadOperationSnap
   const long long seconds = std::max<long long>(1, ttl.count());
   std::lock_guard<std::mutex> lock(mu_);
   OCULAR_RETURN_IF_ERROR(ConnectLocked());
-  Reply r(static_cast<redisReply*>(redisCommand(ctx_, "SET %b %b EX %lld", name.data(),
-                                                name.size(), value.data(), value.size(),
-                                                seconds)));
+  Reply r(static_cast<redisReply*>(redisCommand(ctx_, "SET %b %b EX %lld", name.data(), name.size(),
+                                                value.data(), value.size(), seconds)));
   if (!r || r->type != REDIS_REPLY_STATUS) {
     DropLocked();
     return Down();

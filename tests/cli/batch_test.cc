@@ -56,9 +56,9 @@ TEST(BatchShard, ShardsPartitionTheInputInSortedOrder) {
   std::map<std::string, int> seen;
   for (int k = 0; k < n; ++k) {
     std::string out;
-    ASSERT_EQ(Shell(Analyze("--shard " + std::to_string(k) + "/" + std::to_string(n) + " " + dir),
-                    &out),
-              0);
+    ASSERT_EQ(
+        Shell(Analyze("--shard " + std::to_string(k) + "/" + std::to_string(n) + " " + dir), &out),
+        0);
     std::vector<std::string> shard = Sources(out);
     for (std::size_t i = 0; i < shard.size(); ++i) {
       ++seen[shard[i]];
@@ -67,7 +67,7 @@ TEST(BatchShard, ShardsPartitionTheInputInSortedOrder) {
       EXPECT_EQ(shard[i], all[k + i * n]);
     }
   }
-  EXPECT_EQ(seen.size(), all.size());  // no gap
+  EXPECT_EQ(seen.size(), all.size());                                      // no gap
   for (const auto& [source, count] : seen) EXPECT_EQ(count, 1) << source;  // no overlap
 }
 
@@ -103,13 +103,13 @@ TEST(BatchShard, AResumedRunWritesEachSourceExactlyOnce) {
   std::getline(lines, l2);
   std::getline(lines, l3);
   std::ofstream(out) << l1 << "\n" << l2 << "\n" << l3.substr(0, l3.size() / 2);
-  ASSERT_EQ(Shell(Analyze("--skip-done " + out.string() + " " + images.string() + " >> " +
-                          out.string())),
-            0);
+  ASSERT_EQ(
+      Shell(Analyze("--skip-done " + out.string() + " " + images.string() + " >> " + out.string())),
+      0);
   // Resuming a finished job does nothing.
-  ASSERT_EQ(Shell(Analyze("--skip-done " + out.string() + " " + images.string() + " >> " +
-                          out.string())),
-            0);
+  ASSERT_EQ(
+      Shell(Analyze("--skip-done " + out.string() + " " + images.string() + " >> " + out.string())),
+      0);
   std::ifstream in(out);
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   std::vector<std::string> got = Sources(text);  // throws on a corrupt line

@@ -111,7 +111,8 @@ TEST(ClusterSecret, TokensFromOneInstanceVerifyOnAnother) {
   ASSERT_TRUE(key.ok());
   EXPECT_EQ(key->size(), 32u);
   EXPECT_NE(*key, kSecret.substr(0, 32));
-  TokenSigner a(*key, std::chrono::minutes(10)), b(*DeriveTokenKey(kSecret), std::chrono::minutes(10));
+  TokenSigner a(*key, std::chrono::minutes(10)),
+      b(*DeriveTokenKey(kSecret), std::chrono::minutes(10));
   TokenSigner c(*DeriveTokenKey(kSecret + "-other"), std::chrono::minutes(10));
   const std::string token = a.Issue(1);
   EXPECT_EQ(b.Verify(token), 1);

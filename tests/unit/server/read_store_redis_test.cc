@@ -53,9 +53,9 @@ class RedisProcess {
   ~RedisProcess() { Stop(); }
   bool Start() {
     const std::string bin = RedisServerPath(), port = std::to_string(port_);
-    std::vector<std::string> args = {bin,  "--port", port, "--bind", "127.0.0.1", "--save", "",
-                                     "--appendonly", "no", "--daemonize", "no", "--loglevel",
-                                     "warning"};
+    std::vector<std::string> args = {
+        bin,  "--port",      port, "--bind",     "127.0.0.1", "--save", "", "--appendonly",
+        "no", "--daemonize", "no", "--loglevel", "warning"};
     std::vector<char*> argv;
     for (std::string& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -186,12 +186,14 @@ TEST_F(RedisStoreTest, RedisDownGivesUnavailableAndTheStoreRecovers) {
   auto backend = Backend();
   ReadOperationStore store(Options(backend));
   ASSERT_TRUE(backend->Ping().ok());
-  StatusOr<std::string> before = store.Create([]() -> StatusOr<std::string> { return std::string("{}"); }, 10);
+  StatusOr<std::string> before =
+      store.Create([]() -> StatusOr<std::string> { return std::string("{}"); }, 10);
   ASSERT_TRUE(before.ok());
   store.RunQueued();
 
   redis_->Stop();
-  StatusOr<std::string> down = store.Create([]() -> StatusOr<std::string> { return std::string("{}"); }, 10);
+  StatusOr<std::string> down =
+      store.Create([]() -> StatusOr<std::string> { return std::string("{}"); }, 10);
   ASSERT_FALSE(down.ok());
   EXPECT_EQ(down.status().code(), StatusCode::kUnavailable);
   EXPECT_NE(down.status().message().find("unavailable"), std::string::npos);
@@ -204,7 +206,8 @@ TEST_F(RedisStoreTest, RedisDownGivesUnavailableAndTheStoreRecovers) {
   // Redis returns (empty: persistence is off): the same store reconnects by itself.
   redis_ = std::make_unique<RedisProcess>(port_);
   ASSERT_TRUE(redis_->Start());
-  StatusOr<std::string> after = store.Create([]() -> StatusOr<std::string> { return std::string("{}"); }, 10);
+  StatusOr<std::string> after =
+      store.Create([]() -> StatusOr<std::string> { return std::string("{}"); }, 10);
   ASSERT_TRUE(after.ok()) << after.status().message();
   store.RunQueued();
   std::optional<ReadOperationSnapshot> s = store.Get(*after);
