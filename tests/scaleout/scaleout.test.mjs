@@ -179,13 +179,15 @@ function load(workers, id) {
   const stats = { ok: 0, failed: 0, statuses: {} };
   let running = true;
   const one = async (k) => {
-    const kind = k % 4;
+    // 1 in 8 is an async Read POST (keeps analyses queued during restarts without starving
+    // the model loads of the restarting instances of CPU); 2 in 8 read a Read result.
+    const kind = k % 8;
     const headers = { "ocp-apim-subscription-key": KEY };
     if (kind === 3) {
       return request(`${lbUrl}/vision/v3.2/read/analyze`, { method: "POST", body: TINY,
         headers: { ...headers, "content-type": "application/octet-stream" }, timeoutMs: 30000 });
     }
-    if (kind === 1) return request(`${lbUrl}/vision/v3.2/read/analyzeResults/${id}`, { headers, timeoutMs: 30000 });
+    if (kind === 1 || kind === 5) return request(`${lbUrl}/vision/v3.2/read/analyzeResults/${id}`, { headers, timeoutMs: 30000 });
     return request(`${lbUrl}/vision/v3.2/models`, { headers, timeoutMs: 30000 });
   };
   const loops = Array.from({ length: workers }, async (_, w) => {
