@@ -250,7 +250,7 @@ test("rolling restart with SIGTERM under load: 0 failed requests, exit 0", async
   assert.equal(s.failed, 0, JSON.stringify(s.statuses));
 });
 
-test("SIGTERM: /ready turns 503 at once while the listener still serves", async () => {
+test("SIGTERM: /ready turns 503 at once while the listener still serves; a second one exits now", async () => {
   const inst = instances[2];
   const base = `http://127.0.0.1:${inst.port}`;
   inst.proc.kill("SIGTERM");
@@ -259,7 +259,12 @@ test("SIGTERM: /ready turns 503 at once while the listener still serves", async 
   assert.equal(ready.status, 503);
   const health = await request(`${base}/health`);
   assert.equal(health.status, 200);
-  assert.equal((await inst.exited).code, 0);
+  // Still inside --shutdown-delay (1 s): a second SIGTERM cuts the drain short with code 1.
+  const t0 = Date.now();
+  inst.proc.kill("SIGTERM");
+  const { code } = await inst.exited;
+  assert.equal(code, 1);
+  assert.ok(Date.now() - t0 < 900, `exit took ${Date.now() - t0} ms`);
   await startInstance(2);
 });
 
