@@ -13,6 +13,7 @@ find_package(Boost 1.74 REQUIRED)
 pkg_check_modules(GIF REQUIRED IMPORTED_TARGET libgif)
 pkg_check_modules(WEBP REQUIRED IMPORTED_TARGET libwebp libwebpdemux)
 pkg_check_modules(TESSERACT REQUIRED IMPORTED_TARGET tesseract lept)
+pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)  # shared Read results (libhiredis-dev)
 
 # ONNX Runtime (C++ API). ONNXRUNTIME_ROOT must hold include/onnxruntime_cxx_api.h and
 # lib/libonnxruntime.so; without it the system paths are searched.

@@ -79,6 +79,12 @@ ReadOperationStore::~ReadOperationStore() {
 }
 
 std::string ReadOperationStore::NewIdLocked() {
+  if (options_.new_id) {
+    for (;;) {
+      std::string id = Lower(options_.new_id());
+      if (!ops_.count(id)) return id;
+    }
+  }
   for (;;) {
     std::uint64_t a = SplitMix(rng_state_[0]), b = SplitMix(rng_state_[1]);
     a = (a & 0xFFFFFFFFFFFF0FFFull) | 0x0000000000004000ull;  // version 4
@@ -106,6 +112,7 @@ void ReadOperationStore::ExpireLocked(std::chrono::system_clock::time_point now)
 
 StatusOr<std::string> ReadOperationStore::Create(Task task, std::size_t input_bytes) {
   std::string id;
+  ReadOperationSnapshot first;
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (stopping_) return Unavailable("The service is shutting down.");
@@ -125,19 +132,53 @@ StatusOr<std::string> ReadOperationStore::Create(Task task, std::size_t input_by
     op.task = std::move(task);
     op.bytes = need;
     bytes_ += need;
+    first = op.snap;
     ops_.emplace(id, std::move(op));
+    if (!options_.backend) queue_.push_back(id);
+  }
+  if (options_.backend) {
+    // Shared: the operation exists for every instance before its id is handed out.
+    Status put = options_.backend->Put(id, first, options_.ttl);
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!put.ok()) {
+      auto it = ops_.find(id);
+      if (it != ops_.end()) {
+        bytes_ -= it->second.bytes;
+        ops_.erase(it);
+      }
+      return Unavailable("The Read result store is unavailable; the operation was not "
+                         "started. Please retry later.");
+    }
     queue_.push_back(id);
   }
   cv_.notify_one();
   return id;
 }
 
-std::optional<ReadOperationSnapshot> ReadOperationStore::Get(const std::string& id) {
+StatusOr<std::optional<ReadOperationSnapshot>> ReadOperationStore::Find(const std::string& id) {
+  if (options_.backend) {
+    StatusOr<std::optional<ReadOperationSnapshot>> shared = options_.backend->Get(Lower(id));
+    if (!shared.ok()) {
+      return Unavailable("The Read result store is unavailable. Please retry later.");
+    }
+    return shared;
+  }
   std::lock_guard<std::mutex> lock(mu_);
   ExpireLocked(clock_());
   auto it = ops_.find(Lower(id));
-  if (it == ops_.end()) return std::nullopt;
-  return it->second.snap;
+  if (it == ops_.end()) return std::optional<ReadOperationSnapshot>();
+  return std::optional<ReadOperationSnapshot>(it->second.snap);
+}
+
+std::optional<ReadOperationSnapshot> ReadOperationStore::Get(const std::string& id) {
+  StatusOr<std::optional<ReadOperationSnapshot>> found = Find(id);
+  if (!found.ok()) return std::nullopt;
+  return *found;
+}
+
+bool ReadOperationStore::Drain(std::chrono::steady_clock::time_point deadline) {
+  std::unique_lock<std::mutex> lock(mu_);
+  return idle_cv_.wait_until(lock, deadline, [this] { return queue_.empty() && running_ == 0; });
 }
 
 bool ReadOperationStore::RunOneLocked(std::unique_lock<std::mutex>& lock) {
@@ -150,7 +191,11 @@ bool ReadOperationStore::RunOneLocked(std::unique_lock<std::mutex>& lock) {
     it->second.task = nullptr;
     it->second.snap.status = ReadStatus::kRunning;
     it->second.snap.last_updated = clock_();
+    const ReadOperationSnapshot running = it->second.snap;
+    ++running_;
     lock.unlock();
+    // A lost "running" write only delays what GET shows; the final write matters.
+    if (options_.backend) (void)options_.backend->Put(id, running, options_.ttl);
     StatusOr<std::string> result = Internal("Read task threw");
     try {
       result = task();
@@ -160,7 +205,11 @@ bool ReadOperationStore::RunOneLocked(std::unique_lock<std::mutex>& lock) {
     task = nullptr;  // drop the image now
     lock.lock();
     it = ops_.find(id);
-    if (it == ops_.end()) return true;
+    if (it == ops_.end()) {
+      --running_;
+      idle_cv_.notify_all();
+      return true;
+    }
     Operation& op = it->second;
     bytes_ -= op.bytes;
     op.snap.last_updated = clock_();
@@ -174,6 +223,19 @@ bool ReadOperationStore::RunOneLocked(std::unique_lock<std::mutex>& lock) {
     }
     // A result may push the total over max_bytes; new operations are refused until it expires.
     bytes_ += op.bytes;
+    if (options_.backend) {
+      // The result leaves this process (encrypted by the backend); only its size stays here.
+      ReadOperationSnapshot done = std::move(op.snap);
+      op.snap = ReadOperationSnapshot{done.status, done.created, done.last_updated, {}};
+      lock.unlock();
+      if (!options_.backend->Put(id, done, options_.ttl).ok()) {
+        (void)options_.backend->Put(id, done, options_.ttl);  // one retry (reconnects)
+      }
+      done.analyze_result.clear();
+      lock.lock();
+    }
+    --running_;
+    idle_cv_.notify_all();
     return true;
   }
   return false;

@@ -15,6 +15,12 @@
 // first) and drops everything.
 // Thread-safety: every method may be called from any thread.
 // Lifetime: tasks may reference objects (the Engine) that must outlive the store.
+//
+// Shared results (several instances behind a balancer): with options.backend set, every state
+// change (notStarted, running, succeeded/failed) is written to the backend with the TTL, and Get
+// reads from it, so any instance answers for any operation. The local map then keeps only the
+// queue and the accounting for the caps (no result text): the caps stay per instance. A backend
+// that cannot be reached fails Create with Unavailable (HTTP 503) and Find with Unavailable.
 #pragma once
 
 #include <chrono>
@@ -23,6 +29,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -32,6 +39,31 @@
 #include "core/status.h"
 
 namespace ocular::api {
+
+enum class ReadStatus { kNotStarted, kRunning, kSucceeded, kFailed };
+// "notStarted", "running", "succeeded", "failed" (the wire spelling).
+const char* ReadStatusName(ReadStatus status);
+
+// What GET returns for one operation.
+struct ReadOperationSnapshot {
+  ReadStatus status = ReadStatus::kNotStarted;
+  std::chrono::system_clock::time_point created;
+  std::chrono::system_clock::time_point last_updated;
+  std::string analyze_result;  // JSON text of analyzeResult, only when succeeded
+};
+
+// Where operation states are kept when they must be shared between instances (e.g. Redis,
+// server/read_store_redis.h). Implementations must be thread-safe and must not throw.
+class ReadResultBackend {
+ public:
+  virtual ~ReadResultBackend() = default;
+  // Stores `snapshot` for operation `id` (a lower-case UUID), readable for `ttl`.
+  // Errors: Unavailable when the backend cannot be reached.
+  virtual Status Put(const std::string& id, const ReadOperationSnapshot& snapshot,
+                     std::chrono::seconds ttl) = 0;
+  // The operation, or nullopt when unknown or expired. Errors: Unavailable.
+  virtual StatusOr<std::optional<ReadOperationSnapshot>> Get(const std::string& id) = 0;
+};
 
 struct ReadOperationStoreOptions {
   // How long a finished result stays readable. Default 10 minutes.
@@ -46,18 +78,11 @@ struct ReadOperationStoreOptions {
   // Worker threads running analyses. Default 1 (Read is CPU-heavy; synchronous requests keep the
   // other core). 0 = no threads: tests drive the queue with RunQueued().
   int workers = 1;
-};
-
-enum class ReadStatus { kNotStarted, kRunning, kSucceeded, kFailed };
-// "notStarted", "running", "succeeded", "failed" (the wire spelling).
-const char* ReadStatusName(ReadStatus status);
-
-// What GET returns for one operation.
-struct ReadOperationSnapshot {
-  ReadStatus status = ReadStatus::kNotStarted;
-  std::chrono::system_clock::time_point created;
-  std::chrono::system_clock::time_point last_updated;
-  std::string analyze_result;  // JSON text of analyzeResult, only when succeeded
+  // Shared state for several instances (see above). Default null: results in this process only.
+  std::shared_ptr<ReadResultBackend> backend;
+  // Makes operation ids (version-4 UUIDs, lower case). Default null: a fast internal generator;
+  // `ocular serve` passes a CSPRNG one (with a shared backend the id is half of the secret).
+  std::function<std::string()> new_id;
 };
 
 class ReadOperationStore {
@@ -77,7 +102,14 @@ class ReadOperationStore {
   StatusOr<std::string> Create(Task task, std::size_t input_bytes);
 
   // The operation `id` (case-insensitive), or nullopt when unknown or expired.
+  // Errors: Unavailable when the shared backend cannot be reached.
+  StatusOr<std::optional<ReadOperationSnapshot>> Find(const std::string& id);
+  // Find, with backend errors read as "not found".
   std::optional<ReadOperationSnapshot> Get(const std::string& id);
+
+  // Waits until no task is queued or running, or until `deadline`; true when drained. New
+  // operations are still accepted meanwhile (call at shutdown, after the listener closed).
+  bool Drain(std::chrono::steady_clock::time_point deadline);
 
   // Runs queued tasks on the calling thread until the queue is empty; returns how many ran.
   // For workers == 0 (tests, CLI).
@@ -107,6 +139,8 @@ class ReadOperationStore {
   std::map<std::string, Operation> ops_;
   std::deque<std::string> queue_;
   std::size_t bytes_ = 0;
+  int running_ = 0;
+  std::condition_variable idle_cv_;
   bool stopping_ = false;
   std::vector<std::thread> workers_;
   std::uint64_t rng_state_[2] = {0, 0};

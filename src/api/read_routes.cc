@@ -186,7 +186,9 @@ Response HandleReadResultV32(const RouteContext& ctx) {
   if (!IsUuid(id) || ctx.read_store == nullptr) {
     return MakeErrorResponse(404, "NotFound", "The operation id is not a valid operation id.");
   }
-  std::optional<ReadOperationSnapshot> op = ctx.read_store->Get(id);
+  StatusOr<std::optional<ReadOperationSnapshot>> found = ctx.read_store->Find(id);
+  if (!found.ok()) return ErrorFromStatus(found.status(), kApi);  // shared store down: 503
+  const std::optional<ReadOperationSnapshot>& op = *found;
   if (!op) {
     return MakeErrorResponse(404, "NotFound",
                              "The operation '" + id + "' was not found or its result has expired.");

@@ -9,9 +9,11 @@
 //        202, empty body, Content-Length 0, Operation-Location: <origin>/vision/v3.2/read/
 //        analyzeResults/<uuid>, apim-request-id: <uuid>. The image is fetched and its header
 //        checked before answering (bad images fail the POST); the analysis runs on the
-//        ReadOperationStore's workers. 429 when the store is full.
+//        ReadOperationStore's workers. 429 when the store is full; 503 when the shared
+//        result store (--read-store redis://...) cannot be reached.
 //   GET  /vision/v3.2/read/analyzeResults/{id} -> HandleReadResultV32 (id in path_param)
-//        ReadOperationResult; 404 Azure-shaped for a malformed, unknown or expired id.
+//        ReadOperationResult; 404 Azure-shaped for a malformed, unknown or expired id; 503
+//        when the shared result store cannot be reached.
 // The 4.0 readResult writer is ReadResultToJsonV40 (api/read_json.h).
 #pragma once
 

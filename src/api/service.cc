@@ -56,6 +56,9 @@ class ServiceImpl final : public Service {
   }
   const std::string& model_version() const override { return engine_->model_version(); }
   std::string detector_tier() const override { return engine_->detector_tier(); }
+  bool DrainBackground(std::chrono::steady_clock::time_point deadline) const override {
+    return read_store_->Drain(deadline);
+  }
 
  private:
   Response Route(const Request& request) const {

@@ -7,6 +7,7 @@
 // error body for every failure (one error boundary per route).
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -52,6 +53,11 @@ class Service {
   virtual const std::string& model_version() const = 0;
   // The object detector tier the engine runs ("yolov8s", "ensemble", ...; "" when none loaded).
   virtual std::string detector_tier() const { return ""; }
+  // Graceful shutdown: waits until the queued and running asynchronous Read analyses are done,
+  // or until `deadline`; true when none is left.
+  virtual bool DrainBackground(std::chrono::steady_clock::time_point /*deadline*/) const {
+    return true;
+  }
 };
 
 }  // namespace ocular::api

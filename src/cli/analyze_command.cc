@@ -5,6 +5,7 @@
 // input). Several inputs or a folder -> JSONL, one line per image:
 //   {"source":"<path or url>","status":200,"result":{...API body...}}
 //   {"source":"...","status":400,"error":{...Azure error...}}
+// Batch across machines: --shard K/N and --skip-done FILE (cli/batch_select.h).
 // Exit codes: 0 all succeeded; 2 usage error; 3 some input failed; 1 the engine failed to start.
 #include <unistd.h>
 
@@ -18,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/service.h"
+#include "cli/batch_select.h"
 #include "cli/command.h"
 #include "cli/common_options.h"
 #include "cli/gallery_options.h"
@@ -44,6 +46,8 @@ struct AnalyzeOptions {
   bool enable_celebrities = false;
   std::string detector;  // --detector (common_options.h)
   std::vector<std::string> allow_cidrs;
+  std::string shard;      // "K/N": only the inputs at sorted positions K mod N; "" = all
+  std::string skip_done;  // JSONL file of an earlier run: skip the sources it already has
 };
 
 // Folder enumeration takes these extensions (the format itself is always read from the bytes).
@@ -188,6 +192,23 @@ int Run(const AnalyzeOptions& o) {
     std::cerr << "ocular analyze: no image files found in the given folders\n";
     return kExitUsage;
   }
+  if (!o.shard.empty()) {
+    StatusOr<Shard> shard = ParseShard(o.shard);
+    if (!shard.ok()) {
+      std::cerr << "ocular analyze: " << shard.status().message() << "\n";
+      return kExitUsage;
+    }
+    inputs = SelectShard(std::move(inputs), *shard);
+  }
+  if (!o.skip_done.empty()) {
+    StatusOr<std::set<std::string>> done = ReadDoneSources(o.skip_done);
+    if (!done.ok()) {
+      std::cerr << "ocular analyze: " << done.status().message() << "\n";
+      return kExitUsage;
+    }
+    std::erase_if(inputs, [&](const std::string& s) { return done->count(s) > 0; });
+  }
+  if (inputs.empty()) return kExitOk;  // this shard has nothing (left) to do
   server::UrlFetchOptions fetch;
   StatusOr<server::AddressPolicy> policy = server::AddressPolicy::FromStrings(o.allow_cidrs);
   if (!policy.ok()) {
@@ -218,7 +239,10 @@ int Run(const AnalyzeOptions& o) {
   }
   std::string path, query;
   BuildRoute(resolved, &path, &query);
-  const bool jsonl = o.output == "jsonl" || (o.output.empty() && inputs.size() > 1);
+  // Batch runs (--shard, --skip-done) always write JSONL: their outputs are concatenated.
+  const bool jsonl = o.output == "jsonl" ||
+                     (o.output.empty() && (inputs.size() > 1 || !o.shard.empty() ||
+                                           !o.skip_done.empty()));
   const bool progress = inputs.size() > 1 && isatty(STDERR_FILENO);
   size_t failed = 0;
   for (size_t i = 0; i < inputs.size(); ++i) {
@@ -293,6 +317,16 @@ CommandRegistrar registrar(
                      "Allow fetching URLs that resolve into this CIDR (repeatable; default: "
                      "public addresses only)")
           ->type_name("CIDR");
+      cmd.add_option("--shard", o->shard,
+                     "Process only the inputs whose position in sorted order is K mod N "
+                     "(0 <= K < N; N runs with K = 0..N-1 cover every input once). Default: all")
+          ->envname("OCULAR_SHARD")
+          ->type_name("K/N");
+      cmd.add_option("--skip-done", o->skip_done,
+                     "Skip the sources that already have a line in this JSONL file (an earlier "
+                     "run's output; a cut-off last line is removed), to resume with >> FILE")
+          ->envname("OCULAR_SKIP_DONE")
+          ->type_name("FILE");
       AddModelRepoOption(cmd, &o->repo);
       AddGalleriesOption(cmd, &o->galleries);
       AddEnableCelebritiesOption(cmd, &o->enable_celebrities);

@@ -173,6 +173,32 @@ CommandRegistrar registrar(
           ->envname("OCULAR_LOG_LEVEL")
           ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
           ->capture_default_str();
+      cmd.add_option("--read-store", o->read_store,
+                     "Where v3.2 async Read results live: 'memory' (this process) or "
+                     "redis://HOST:PORT[/DB] (shared by all instances, AES-256-GCM sealed with "
+                     "the cluster secret; needs --cluster-secret-file)")
+          ->envname("OCULAR_READ_STORE")
+          ->capture_default_str();
+      cmd.add_option("--read-store-timeout", o->read_store_timeout_s,
+                     "Seconds to connect to / wait for the shared Read store before answering 503")
+          ->envname("OCULAR_READ_STORE_TIMEOUT")
+          ->capture_default_str();
+      cmd.add_option("--cluster-secret-file", o->cluster_secret_file,
+                     "Secret shared by all instances (>= 32 bytes): signs STS tokens so any "
+                     "instance accepts them, and keys the shared Read results. Default: a "
+                     "random per-process secret")
+          ->envname("OCULAR_CLUSTER_SECRET_FILE")
+          ->type_name("FILE");
+      cmd.add_option("--shutdown-delay", o->shutdown_delay_s,
+                     "On SIGTERM: seconds /ready answers 503 while the listener still accepts, "
+                     "so balancers notice before it closes (5 behind a balancer)")
+          ->envname("OCULAR_SHUTDOWN_DELAY")
+          ->capture_default_str();
+      cmd.add_option("--shutdown-grace", o->shutdown_grace_s,
+                     "On SIGTERM: seconds (from the signal) for in-flight requests and queued "
+                     "Reads to finish; then, or on a second signal, exit at once")
+          ->envname("OCULAR_SHUTDOWN_GRACE")
+          ->capture_default_str();
       AddModelRepoOption(cmd, &o->model_repo);
       AddGalleriesOption(cmd, &o->galleries_dir);
       AddEnableCelebritiesOption(cmd, &o->enable_celebrities);

@@ -7,7 +7,9 @@
 //
 // Tokens (POST /sts/v1.0/issueToken) are compact JWTs signed with HMAC-SHA256 under a random
 // per-process secret: {"alg":"HS256","typ":"JWT"}.{"kid":<key index>,"iat":..,"exp":..,"jti":..}.
-// They expire after `ttl` (10 minutes by default, as Azure's STS) and die with the process.
+// They expire after `ttl` (10 minutes by default, as Azure's STS). With --cluster-secret-file the
+// secret is derived from the cluster secret, so every instance accepts them; else it is random
+// per process and tokens die with it.
 #pragma once
 
 #include <array>
@@ -44,7 +46,8 @@ class TokenSigner {
   using Clock = std::chrono::system_clock;
   // A random 256-bit secret from the OpenSSL CSPRNG.
   explicit TokenSigner(std::chrono::seconds ttl = std::chrono::minutes(10));
-  // For tests: a fixed secret.
+  // A fixed secret: tests, and the key derived from the cluster secret (cluster_secret.h), which
+  // makes tokens valid on every instance sharing it.
   TokenSigner(std::string secret, std::chrono::seconds ttl);
 
   std::string Issue(int key_index, Clock::time_point now = Clock::now()) const;

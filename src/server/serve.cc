@@ -17,10 +17,13 @@
 #include "api/service.h"
 #include "runtime/session.h"
 #include "server/auth.h"
+#include "server/cluster_secret.h"
+#include "server/drain.h"
 #include "server/http_server.h"
 #include "server/metrics.h"
 #include "server/net_policy.h"
 #include "server/rate_limiter.h"
+#include "server/read_store_redis.h"
 #include "server/router.h"
 #include "server/url_fetcher.h"
 #include "server/worker_pool.h"
@@ -123,7 +126,8 @@ int RunServe(ServeOptions o) {
   if (o.workers < 0 || o.queue < 0 || o.io_threads < 0 || o.intra_op_threads < 1 || o.max_connections < 1 ||
       o.max_header_bytes < 1024 || o.max_body_bytes < 1024 || o.read_timeout_s <= 0 ||
       o.write_timeout_s <= 0 || o.url_connect_timeout_s <= 0 || o.url_timeout_s <= 0 ||
-      o.rate_limit < 0 || o.rate_burst < 0) {
+      o.rate_limit < 0 || o.rate_burst < 0 || o.read_store_timeout_s <= 0 ||
+      o.shutdown_delay_s < 0 || o.shutdown_grace_s <= 0) {
     spdlog::error("invalid limits: counts, sizes and timeouts must be positive");
     return 2;
   }
@@ -133,7 +137,43 @@ int RunServe(ServeOptions o) {
   const int queue = o.queue > 0 ? o.queue : 8 * workers;
   const int io_threads = o.io_threads > 0 ? o.io_threads : std::min(2, cores);
 
-  TokenSigner tokens;
+  // Scale-out: the cluster secret (STS tokens valid on every instance) and the shared Read store.
+  std::string cluster_secret;
+  if (!o.cluster_secret_file.empty()) {
+    auto secret = LoadClusterSecret(o.cluster_secret_file);
+    if (!secret.ok()) {
+      spdlog::error("--cluster-secret-file: {}", secret.status().message());
+      return 2;
+    }
+    cluster_secret = std::move(secret).value();
+  }
+  std::shared_ptr<RedisReadBackend> read_backend;
+  if (o.read_store != "memory") {
+    auto address = ParseRedisUrl(o.read_store);
+    if (!address.ok()) {
+      spdlog::error("{}", address.status().message());
+      return 2;
+    }
+    if (cluster_secret.empty()) {
+      spdlog::error("--read-store {} needs --cluster-secret-file (the same secret on every "
+                    "instance seals the shared results)", o.read_store);
+      return 2;
+    }
+    read_backend = std::make_shared<RedisReadBackend>(*address, cluster_secret,
+                                                      Ms(o.read_store_timeout_s));
+    if (Status ping = read_backend->Ping(); !ping.ok()) {
+      spdlog::warn("the shared Read store is not reachable yet: async Read answers 503 until "
+                   "it is");
+    }
+  }
+  auto token_key = cluster_secret.empty() ? StatusOr<std::string>(std::string())
+                                          : DeriveTokenKey(cluster_secret);
+  if (!token_key.ok()) {
+    spdlog::error("{}", token_key.status().message());
+    return 1;
+  }
+  TokenSigner tokens = token_key->empty() ? TokenSigner()
+                                          : TokenSigner(*token_key, std::chrono::minutes(10));
   RateLimiter limiter(o.rate_limit, o.rate_burst);
   Metrics metrics;
   WorkerPool pool(workers, queue);
@@ -175,7 +215,9 @@ int RunServe(ServeOptions o) {
   lo.read_timeout = Ms(o.read_timeout_s);
   lo.write_timeout = Ms(o.write_timeout_s);
   lo.max_connections = static_cast<std::size_t>(o.max_connections);
-  std::vector<HttpServer::Binding> bindings = {{lo, &main_router}};
+  auto drain = std::make_shared<DrainState>();
+  DrainingHandler main_handler(&main_router, drain), admin_handler(&admin_router, drain);
+  std::vector<HttpServer::Binding> bindings = {{lo, &main_handler}};
   if (admin) {
     ListenerOptions ao = lo;
     ao.host = admin->first;
@@ -183,7 +225,7 @@ int RunServe(ServeOptions o) {
     // The admin listener speaks plain HTTP on loopback (local scrapers), TLS elsewhere.
     ao.tls = !o.plain_http && !IsLoopbackHost(ao.host);
     ao.max_connections = 64;
-    bindings.push_back({ao, &admin_router});
+    bindings.push_back({ao, &admin_handler});
   }
   auto server = HttpServer::Create(bindings, io_threads);
   if (!server.ok()) {
@@ -201,9 +243,11 @@ int RunServe(ServeOptions o) {
     spdlog::info("studio: {}://{}:{}/studio/ (--studio=false turns it off)",
                  bindings[0].options.tls ? "https" : "http", HostForUrl(bindings[0].options.host), (*server)->port(0));
   }
-  spdlog::info("workers={} queue={} io_threads={} keys={} sts={} rate_limit={}/s url_allowlist={}",
+  spdlog::info("workers={} queue={} io_threads={} keys={} sts={} rate_limit={}/s url_allowlist={} "
+               "read_store={} cluster_secret={}",
                workers, queue, io_threads, keys->size(), o.sts ? "on" : "off", o.rate_limit,
-               o.allow_url_cidrs.size());
+               o.allow_url_cidrs.size(), read_backend ? "redis" : "memory",
+               cluster_secret.empty() ? "per-process" : "file");
 
   std::atomic<bool> load_failed{false};
   std::thread loader([&] {
@@ -217,6 +261,8 @@ int RunServe(ServeOptions o) {
     so.galleries_dir = o.galleries_dir;
     so.enable_celebrities = o.enable_celebrities;
     so.detector = o.detector;
+    so.read_store.backend = read_backend;
+    so.read_store.new_id = NewUuidV4;
     so.fetcher = MakeUrlFetcher(std::move(fetch));
     so.analyzer_observer = [&metrics](std::string_view analyzer, double seconds) {
       metrics.RecordAnalyzer(analyzer, seconds);
@@ -257,9 +303,36 @@ int RunServe(ServeOptions o) {
     }
   }
   spdlog::info("shutting down ({})", sig == SIGINT ? "SIGINT" : "SIGTERM");
-  (*server)->StopAccepting();
-  pool.Shutdown();  // answers the analyses already admitted
-  (*server)->Stop();
+  if (!load_failed) {
+    // Graceful: /ready 503 now; listener open for shutdown_delay; work finishes within grace.
+    const auto deadline = std::chrono::steady_clock::now() + Ms(o.shutdown_grace_s);
+    ShutdownWatchdog watchdog(signals, deadline);
+    drain->StartDraining();
+    if (o.shutdown_delay_s > 0) {
+      spdlog::info("draining: /ready answers 503; the listener closes in {} s", o.shutdown_delay_s);
+      std::this_thread::sleep_for(Ms(o.shutdown_delay_s));
+    }
+    (*server)->StopAccepting();
+    bool clean = drain->WaitIdle(deadline);
+    if (std::shared_ptr<const api::Service> service = slot->Get()) {
+      clean = service->DrainBackground(deadline) && clean;
+    }
+    // Let the last responses reach their clients (connections close after them) before the
+    // transport stops; idle keep-alive connections are cut after at most 2 s.
+    const auto flush_deadline = std::min(deadline, std::chrono::steady_clock::now() + Ms(2));
+    while ((*server)->Stats().connections_active > 0 &&
+           std::chrono::steady_clock::now() < flush_deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    pool.Shutdown();
+    (*server)->Stop();
+    watchdog.Stop();
+    spdlog::info("drained {}", clean ? "cleanly" : "with work left");
+  } else {
+    (*server)->StopAccepting();
+    pool.Shutdown();  // answers the analyses already admitted
+    (*server)->Stop();
+  }
   loader.join();
   runtime::SetInferenceObserver({});  // `metrics` goes out of scope with this function
   server_ptr = nullptr;

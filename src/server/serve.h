@@ -47,6 +47,19 @@ struct ServeOptions {
   // The Ocular Studio at /studio/ on the API listener (docs/studio.md): the embedded page, which
   // holds no secret (analyses send the key the user types). Default on; false serves 404 there.
   bool studio = true;
+  // Scale-out (docs/deploy.md). Where v3.2 async Read results live: "memory" (this process) or
+  // "redis://HOST:PORT[/DB]" (shared by every instance, sealed with the cluster secret).
+  std::string read_store = "memory";
+  double read_store_timeout_s = 1;   // Redis connect and command timeout
+  // File holding the secret shared by all instances (>= 32 bytes): signs STS tokens and keys the
+  // shared Read results. "" = a random per-process secret (required with a redis read store).
+  std::string cluster_secret_file;
+  // Graceful shutdown on SIGTERM/SIGINT: /ready turns 503 at once; the listener closes after
+  // shutdown_delay_s; in-flight requests and queued Reads get until shutdown_grace_s (counted
+  // from the signal) to finish; then exit 0. A second signal or the end of the grace exits at
+  // once (code 1).
+  double shutdown_delay_s = 0;
+  double shutdown_grace_s = 30;
 };
 
 // Runs the server; returns the process exit code (0 after a clean shutdown by signal, 1 when
