@@ -174,10 +174,15 @@ StatusOr<Evidence> GatherEvidence(AnalysisContext& context, const VisionModels& 
     return SkyShare(context.image().bgr);
   }));
   e.sky_share = *sky;
-  OCULAR_ASSIGN_OR_RETURN(auto drawing, context.Shared<bool>("line_drawing", [&]() -> StatusOr<bool> {
-    return ClassifyImageType(MeasureImageType(context.image().bgr)).line_drawing_type > 0;
-  }));
-  CleanEvidence(e, *drawing);
+  // Line drawings are ink on paper: only a nearly colourless image pays for the image-type metrics.
+  bool line_drawing = false;
+  if (e.gray_share >= kDrawingGrayShare) {
+    OCULAR_ASSIGN_OR_RETURN(auto drawing, context.Shared<bool>("line_drawing", [&]() -> StatusOr<bool> {
+      return ClassifyImageType(MeasureImageType(context.image().bgr)).line_drawing_type > 0;
+    }));
+    line_drawing = *drawing;
+  }
+  CleanEvidence(e, line_drawing);
   if (result.read) {
     double sum = 0;
     int n = 0;

@@ -41,8 +41,10 @@ inline constexpr double kDrawingThreshold = 0.98;
 // "black and white" needs at least this share of low-chroma pixels.
 inline constexpr double kBlackAndWhiteShare = 0.98;
 
-// On line drawings an object counts as evidence only from this calibrated score up.
+// On line drawings an object counts as evidence only from this calibrated score up. The
+// line-drawing test runs only on images with at least kDrawingGrayShare low-chroma pixels.
 inline constexpr double kDrawingEvidence = 0.9;
+inline constexpr double kDrawingGrayShare = 0.9;
 // Two confident boxes of different classes overlapping this much are one object.
 inline constexpr double kSameObjectIoU = 0.7;
 
