@@ -50,8 +50,10 @@ const std::set<std::string>& Animals() {
   static const std::set<std::string> k = {"cat", "dog", "bird", "teddy bear"};
   return k;
 }
-const std::set<std::string>& LargeVehicles() {
-  static const std::set<std::string> k = {"bus", "truck", "train", "car", "airplane", "boat"};
+// Things a person or an animal is "in front of" when it overlaps them and reaches lower.
+const std::set<std::string>& Backdrops() {
+  static const std::set<std::string> k = {"bus",      "truck", "train",   "car",
+                                          "airplane", "boat",  "bicycle", "motorcycle"};
   return k;
 }
 
@@ -97,7 +99,7 @@ bool Wearing(const Detection& p, const Detection& o) {
   if (Inter(o, p) < 0.7 * Area(o)) return false;
   // Worn on the body, not lying at the feet (boxes of people cut off by the frame end at the
   // chest, so "upper half" would be too strict).
-  return Cy(o) < p.y1 + 0.8 * H(p) && Cx(o) > p.x1 && Cx(o) < p.x2;
+  return o.y1 < p.y1 + 0.8 * H(p) && Cx(o) > p.x1 && Cx(o) < p.x2;
 }
 
 bool Holding(const Detection& p, const Detection& o) {
@@ -114,12 +116,12 @@ bool SittingOn(const Detection& p, const Detection& s) {
 }
 
 bool OnSurface(const Detection& o, const Detection& t) {
-  // The object's bottom edge lies on the surface (inside its box, not at its very bottom) and
-  // the object is smaller than the surface.
-  if (Area(o) >= Area(t)) return false;
+  // The object's bottom edge lies on the surface (below its top edge, not below its bottom) and
+  // its centre is over it; a close-up dish may fill the table's whole box ("a pizza on a table").
+  if (Area(o) >= 1.2 * Area(t)) return false;
   bool inside_x = Cx(o) > t.x1 && Cx(o) < t.x2;
-  bool bottom_on = o.y2 > t.y1 && o.y2 < t.y2 - 0.05 * H(t);
-  return inside_x && bottom_on && Cy(o) < Cy(t);
+  bool bottom_on = o.y2 > t.y1 + 0.1 * H(t) && o.y2 <= t.y2 + 0.02 * H(t);
+  return inside_x && bottom_on && Cy(o) <= Cy(t) + 0.1 * H(t);
 }
 
 bool NextTo(const Detection& a, const Detection& b) {
@@ -148,8 +150,8 @@ Relation Relate(const Detection& a, const Detection& b) {
       Cy(a) < Cy(b)) {
     return Relation::kOn;
   }
-  if ((s == "person" || In(Animals(), s)) && In(LargeVehicles(), o) &&
-      Inter(a, b) > 0.1 * Area(a) && a.y2 > b.y2 + 0.05 * H(b)) {
+  if ((s == "person" || In(Animals(), s)) && In(Backdrops(), o) && Inter(a, b) > 0.1 * Area(a) &&
+      a.y2 > b.y2 + 0.05 * H(b)) {
     return Relation::kInFrontOf;
   }
   if (NextTo(a, b)) return Relation::kNextTo;

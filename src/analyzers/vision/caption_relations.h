@@ -8,12 +8,13 @@
 //   riding     person over a horse, elephant, bicycle, motorcycle, skateboard (head above the
 //              ridden thing's top, feet inside it, centres aligned)
 //   on board   person on a surfboard, skis or a snowboard (the board under the feet)
-//   wearing    a tie or backpack inside the person's box, above its bottom fifth
+//   wearing    a tie or backpack inside the person's box, its top above the box's bottom fifth
 //   holding    a small hand-held object (tennis racket, umbrella, cell phone, bat, cup, ...)
 //              overlapping the person's box grown by a fifth, and much smaller than the person
 //   sitting on person whose lower half overlaps a chair, couch, bench, bed or toilet
 //   on         a table-top object whose bottom edge lies on a table (or an animal on furniture)
-//   in front   a person or animal overlapping a large vehicle and reaching lower in the frame
+//   in front   a person or animal overlapping a vehicle (or a parked bicycle) and reaching lower
+//              in the frame
 //   next to    boxes that do not overlap but are close, at the same height
 // Anything else is kNone: the caption then joins the two with "and".
 #pragma once

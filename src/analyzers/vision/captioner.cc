@@ -155,6 +155,10 @@ PairRelation RelateGroups(const Group& a, const Group& b) {
     if (holds) best.subjects.push_back(x);
   }
   best.objects = int(std::count(used.begin(), used.end(), true));
+  // One held or worn thing belongs to one person, even when several boxes contain it.
+  if (best.relation == Relation::kHolding || best.relation == Relation::kWearing) {
+    best.subjects.resize(std::min(best.subjects.size(), std::size_t(best.objects)));
+  }
   return best;
 }
 
@@ -191,14 +195,24 @@ bool IsSupport(const std::string& l) {
   return k.count(l) > 0 || IsRideable(l);
 }
 
+bool IsAnimal(const std::string& l) {
+  static const std::set<std::string> k = {"bird", "cat",      "dog",  "horse", "sheep",
+                                          "cow",  "elephant", "bear", "zebra", "giraffe"};
+  return k.count(l) > 0;
+}
+
 // Puts the subject first: people when they are reasonably salient (a quarter of the most
-// salient group); else the most salient group, unless it is a support (table, couch, horse, ...)
-// that a smaller group is on: then that group ("a cup on a table", not "a table with a cup").
+// salient group), then animals; else the most salient group, unless it is a support (table, couch,
+// horse, ...) that a smaller group is on: then that group ("a cup on a table", not "a table with a
+// cup").
 void OrderSubjectFirst(std::vector<Group>& groups) {
-  for (std::size_t i = 0; i < groups.size(); ++i) {
-    if (groups[i].label == "person" && groups[i].salience >= 0.25 * groups[0].salience) {
-      std::rotate(groups.begin(), groups.begin() + i, groups.begin() + i + 1);
-      return;
+  for (bool people : {true, false}) {
+    for (std::size_t i = 0; i < groups.size(); ++i) {
+      bool living = people ? groups[i].label == "person" : IsAnimal(groups[i].label);
+      if (living && groups[i].salience >= 0.25 * groups[0].salience) {
+        std::rotate(groups.begin(), groups.begin() + i, groups.begin() + i + 1);
+        return;
+      }
     }
   }
   if (!IsSupport(groups[0].label)) return;
@@ -300,6 +314,7 @@ class RuleCaptioner final : public Captioner {
     std::stable_sort(dets.begin(), dets.end(), [&](const Detection& a, const Detection& b) {
       return Salience(a, e) > Salience(b, e);
     });
+    std::set<const Detection*> held;
     for (const Detection& d : dets) {
       if (out.size() >= 10) break;
       std::string noun = CaptionNoun(d.label);
@@ -314,10 +329,12 @@ class RuleCaptioner final : public Captioner {
       const Detection* other = nullptr;
       Relation best = Relation::kNone;
       for (const Detection& o : dets) {
-        if (&o == &d) continue;
+        if (&o == &d || held.count(&o)) continue;
         Relation r = Relate(d, o);
         if (Specific(r) && r > best) best = r, other = &o;
       }
+      // A held or worn thing is described once, with the most salient person holding it.
+      if (best == Relation::kHolding || best == Relation::kWearing) held.insert(other);
       if (other) {
         text += " " + RelationWords(best) + " " + RelatedObjectPhrase(other->label, 1);
         conf = std::min(conf, other->calibrated);

@@ -70,6 +70,9 @@ TEST(CaptionRelationTest, WornTieIsWornNotNextTo) {
   Evidence one =
       Scene({Det("person", 300, 100, 700, 1000, 0.9), Det("tie", 480, 300, 530, 550, 0.8)});
   EXPECT_EQ(Caption1(one), "a person wearing a tie");
+  // A portrait cut off at the chest: the tie reaches the bottom of the person's box.
+  EXPECT_EQ(Relate(Det("person", 10, 60, 990, 1000, 0.9), Det("tie", 380, 750, 560, 1000, 0.7)),
+            Relation::kWearing);
   // A tie at the person's feet is not worn.
   EXPECT_NE(Relate(Det("person", 300, 100, 700, 1000, 0.9), Det("tie", 480, 900, 530, 990, 0.8)),
             Relation::kWearing);
@@ -114,6 +117,31 @@ TEST(CaptionRelationTest, CupsOnATableNeverWithATable) {
   EXPECT_NE(
       Relate(Det("cup", 300, 100, 400, 200, 0.8), Det("dining table", 0, 500, 1000, 1000, 0.9)),
       Relation::kOn);
+}
+
+TEST(CaptionRelationTest, CloseUpDishOnATableAndAnimalsBeforeThings) {
+  // The dish fills the frame and so does the table: still "on a table".
+  Evidence pizza =
+      Scene({Det("pizza", 0, 60, 1000, 985, 0.6), Det("dining table", 2, 4, 998, 998, 0.5)});
+  EXPECT_EQ(Caption1(pizza), "a pizza on a table");
+  // A dog sitting in front of a larger bicycle is the subject.
+  Evidence dog =
+      Scene({Det("bicycle", 150, 250, 750, 730, 0.9), Det("dog", 150, 380, 400, 930, 0.9)});
+  EXPECT_EQ(Caption1(dog), "a dog in front of a bicycle");
+}
+
+TEST(CaptionRelationTest, HeldThingBelongsToOnePerson) {
+  // A remote inside two overlapping people's boxes is held by one of them.
+  Evidence e = Scene({Det("person", 250, 10, 700, 990, 0.9), Det("person", 0, 400, 430, 960, 0.9),
+                      Det("remote", 250, 500, 340, 540, 0.7)});
+  EXPECT_EQ(Caption1(e), "two people, one holding a remote control");
+  cv::Mat img(1000, 1000, CV_8UC3, cv::Scalar(128, 128, 128));
+  std::vector<Caption> dense = MakeCaptioner()->DenseCaptions(e, img, 1.0);
+  int holding = 0;  // among the regions (dense[0] is the whole image)
+  for (std::size_t i = 1; i < dense.size(); ++i) {
+    holding += dense[i].text.find("holding") != std::string::npos;
+  }
+  EXPECT_EQ(holding, 1);
 }
 
 TEST(CaptionRelationTest, PeopleComeFirstEvenWhenSmaller) {
