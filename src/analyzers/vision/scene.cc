@@ -89,6 +89,24 @@ double SkyShare(const cv::Mat& bgr) {
   return double(sky) / (double(rows) * small.cols);
 }
 
+double WaterShare(const cv::Mat& bgr) {
+  if (bgr.empty()) return 0;
+  cv::Mat small;
+  double f = 128.0 / bgr.cols;
+  cv::resize(bgr, small, cv::Size(128, std::max(3, int(std::lround(bgr.rows * f)))), 0, 0,
+             cv::INTER_AREA);
+  const int first = small.rows - std::max(1, small.rows / 3);
+  long water = 0;
+  for (int y = first; y < small.rows; ++y) {
+    const cv::Vec3b* row = small.ptr<cv::Vec3b>(y);
+    for (int x = 0; x < small.cols; ++x) {
+      int b = row[x][0], g = row[x][1], r = row[x][2];
+      if (b > r + 20 && g >= r && b >= 60) ++water;
+    }
+  }
+  return double(water) / (double(small.rows - first) * small.cols);
+}
+
 double NoisyOr(const std::vector<double>& scores) {
   double p = 1.0;
   for (double s : scores) p *= 1.0 - std::clamp(s, 0.0, 1.0);
@@ -174,6 +192,11 @@ StatusOr<Evidence> GatherEvidence(AnalysisContext& context, const VisionModels& 
     return SkyShare(context.image().bgr);
   }));
   e.sky_share = *sky;
+  OCULAR_ASSIGN_OR_RETURN(auto water,
+                          context.Shared<double>("water_share", [&]() -> StatusOr<double> {
+                            return WaterShare(context.image().bgr);
+                          }));
+  e.water_share = *water;
   // Line drawings are ink on paper: only a nearly colourless image pays for the image-type metrics.
   bool line_drawing = false;
   if (e.gray_share >= kDrawingGrayShare) {

@@ -29,6 +29,7 @@ struct Evidence {
   std::optional<NsfwScores> nsfw;           // when the NSFW model is installed
   double gray_share = 0;                    // share of pixels with chroma < 24 (0..1)
   double sky_share = 0;                     // SkyShare of the image (0..1)
+  double water_share = 0;                   // WaterShare of the image (0..1)
   std::optional<double> text_confidence;    // OCR ran on this request and found words
 };
 
@@ -72,6 +73,12 @@ std::vector<Detection> Confident(const Evidence& evidence);
 // A share >= kSkyShare adds "sky" and "outdoor" evidence.
 double SkyShare(const cv::Mat& bgr);
 inline constexpr double kSkyShare = 0.30;
+
+// Share of the bottom third of `bgr` (128-px-wide copy) that is water-coloured: blue to
+// turquoise (B > R + 20 and G >= R) and not dark (B >= 60). Only a caption's "in the water" reads
+// it, and only together with a confident surfboard or boat (captioner.h).
+double WaterShare(const cv::Mat& bgr);
+inline constexpr double kWaterShare = 0.35;
 
 // 1 - prod(1 - s).
 double NoisyOr(const std::vector<double>& scores);

@@ -10,8 +10,8 @@ Detection Det(const std::string& label, double x1, double y1, double x2, double 
   d.x1 = x1, d.y1 = y1, d.x2 = x2, d.y2 = y2;
   d.box = ClampRect(x1, y1, x2, y2, 1000, 1000);
   d.score = s;
-  d.calibrated = s;        // the tier's calibration is not under test here
-  d.confident = s >= 0.3;  // nor its threshold
+  d.calibrated = s;
+  d.confident = true;
   d.label = label;
   return d;
 }
