@@ -2,7 +2,7 @@
 // small raw RGB images (8-bit, row-major, no header), which the golden test and
 // tools/reference/golden.js both upscale by whole-pixel replication to the model's input size.
 // The non-square *_WxH inputs feed the YOLOv8 golden test (yolo_golden_test.cc and
-// tools/reference/yolo_golden.js), which letterboxes them itself.
+// tools/yolo-reference/yolo_golden.js), which letterboxes them itself.
 //
 //   build/ocular_golden_make_inputs ../shared/testdata/images tests/golden/data/inputs
 #include <cstdio>

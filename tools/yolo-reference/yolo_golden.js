@@ -2,7 +2,10 @@
 // tests/golden/data/<model>_<input>.json, computed with onnxruntime-web 1.30.0 (WASM, one thread)
 // and a decoder written here from the Ultralytics recipe, sharing no code with Ocular's C++.
 //
-//   cd tools/reference && npm ci && node yolo_golden.js [MODEL]     (MODEL default: yolov8n)
+//   cd tools/yolo-reference && npm ci && node yolo_golden.js [MODEL]     (MODEL default: yolov8n)
+//
+// (Its own folder, not installed by scripts/setup.sh: the tests only read the committed JSON, and
+// onnxruntime-web is 140 MB.)
 //
 // Per input (a raw RGB file from tests/golden/make_inputs.cc):
 //   1. letterbox exactly as Ultralytics LetterBox: r = min(640/h, 640/w), new size
@@ -10,7 +13,8 @@
 //      result rounded to 8 bits), centred with left/top = round(pad/2 - 0.1), grey 114 padding;
 //   2. RGB / 255 in NCHW, run the model, read output0 [1, 84, 8400]: cx, cy, w, h in input pixels
 //      then 80 class scores; keep the best class per anchor when it scores >= 0.05;
-//   3. class-wise NMS at IoU 0.7 (greedy by descending score, suppress IoU > 0.7, as torchvision);
+//   3. class-wise NMS at the IoU of the installed model's config.json params.nms_iou (greedy by
+//      descending score, suppress IoU > it, as torchvision; 0.7 when the config has none);
 //   4. map back as Ultralytics scale_boxes (subtract the padding, divide by the gain, clip to the
 //      raw image), then scale to the declared original size (kOriginalScale x the raw size), which
 //      exercises the detector's decoded -> original scaling.
@@ -26,7 +30,8 @@ const kInputs = [
   { file: 'street_bus_168x224.rgb', width: 168, height: 224 },
 ];
 const kOriginalScale = 4;  // declared original size = 4 x the raw input
-const kSize = 640, kPad = 114, kScoreFloor = 0.05, kNmsIou = 0.7;
+const kSize = 640, kPad = 114, kScoreFloor = 0.05;
+let kNmsIou = 0.7;  // replaced by the model config's params.nms_iou in main()
 
 function modelDir(name) {
   const base = path.join(ROOT, 'models', name);
@@ -126,6 +131,8 @@ function decode(out, dims, numClasses) {
   const modelBytes = fs.readFileSync(path.join(dir, 'model.onnx'));
   const sha256 = crypto.createHash('sha256').update(modelBytes).digest('hex');
   const labels = fs.readFileSync(path.join(dir, 'labels.txt'), 'utf8').split('\n').filter((l) => l);
+  const params = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')).params || {};
+  if (typeof params.nms_iou === 'number') kNmsIou = params.nms_iou;
   ort.env.wasm.numThreads = 1;
   const session = await ort.InferenceSession.create(modelBytes, { executionProviders: ['wasm'] });
   for (const input of kInputs) {
@@ -154,7 +161,7 @@ function decode(out, dims, numClasses) {
       image: `tests/golden/data/inputs/${input.file}`,
       image_size: [input.width, input.height],
       original_size: [ow, oh],
-      made_by: 'tools/reference/yolo_golden.js: onnxruntime-web 1.30.0 (wasm, 1 thread); ' +
+      made_by: 'tools/yolo-reference/yolo_golden.js: onnxruntime-web 1.30.0 (wasm, 1 thread); ' +
                'Ultralytics letterbox (bilinear half-pixel, grey 114, centred), best class per ' +
                'anchor, class-wise NMS, scale_boxes back to the image, then x' + kOriginalScale,
       letterbox: { size: kSize, pad_value: kPad, gain: lb.gain, new_width: lb.new_width,
