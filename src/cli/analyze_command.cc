@@ -42,6 +42,7 @@ struct AnalyzeOptions {
   std::string repo;
   std::string galleries;           // --galleries (cli/gallery_options.h)
   bool enable_celebrities = false;
+  long long max_decode_pixels = 12'000'000;  // AddMaxDecodePixelsOption
   std::vector<std::string> allow_cidrs;
 };
 
@@ -198,6 +199,7 @@ int Run(const AnalyzeOptions& o) {
   service_options.model_repo = o.repo;
   service_options.galleries_dir = o.galleries;
   service_options.enable_celebrities = o.enable_celebrities;
+  service_options.max_decode_pixels = o.max_decode_pixels;
   service_options.fetcher = server::MakeUrlFetcher(fetch);
   StatusOr<std::unique_ptr<api::Service>> service = api::Service::Create(service_options);
   if (!service.ok()) {
@@ -292,6 +294,7 @@ CommandRegistrar registrar(
                      "public addresses only)")
           ->type_name("CIDR");
       AddModelRepoOption(cmd, &o->repo);
+      AddMaxDecodePixelsOption(cmd, &o->max_decode_pixels);
       AddGalleriesOption(cmd, &o->galleries);
       AddEnableCelebritiesOption(cmd, &o->enable_celebrities);
       return [o]() { return Run(*o); };

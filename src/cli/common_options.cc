@@ -1,5 +1,7 @@
 #include "cli/common_options.h"
 
+#include "analyzers/engine.h"
+
 namespace ocular::cli {
 
 CLI::Option* AddModelRepoOption(CLI::App& app, std::string* repo) {
@@ -11,6 +13,18 @@ CLI::Option* AddModelRepoOption(CLI::App& app, std::string* repo) {
       ->envname("OCULAR_MODEL_REPO")
       ->capture_default_str()
       ->type_name("DIR");
+}
+
+CLI::Option* AddMaxDecodePixelsOption(CLI::App& app, long long* pixels) {
+  *pixels = kDefaultMaxDecodePixels;
+  return app
+      .add_option("--max-decode-pixels", *pixels,
+                  "Per-request pixel budget: larger images are decoded reduced by an integer "
+                  "factor to fit (read included; 0: none; docs/reliability.md)")
+      ->envname("OCULAR_MAX_DECODE_PIXELS")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str()
+      ->type_name("PIXELS");
 }
 
 }  // namespace ocular::cli

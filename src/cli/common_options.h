@@ -11,4 +11,8 @@ namespace ocular::cli {
 // the current directory (scripts/setup.sh builds it there). Stores into *repo.
 CLI::Option* AddModelRepoOption(CLI::App& app, std::string* repo);
 
+// --max-decode-pixels N (env OCULAR_MAX_DECODE_PIXELS): the per-request pixel budget of decoded
+// images (EngineOptions::max_decode_pixels). Default 12 000 000; 0 for none.
+CLI::Option* AddMaxDecodePixelsOption(CLI::App& app, long long* pixels);
+
 }  // namespace ocular::cli
