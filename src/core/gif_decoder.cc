@@ -89,17 +89,24 @@ StatusOr<cv::Mat> DecodeGif(Bytes bytes, int factor) {
 
     // The screen at 1/factor: each output pixel sums the colours of its factor x factor block;
     // pixels no frame pixel reaches (background, transparent, off-frame) count as white.
+    // Sums are kept only for the output pixels the frame covers (a tiny frame on a huge screen
+    // costs a tiny buffer); the rest of the screen is white.
     const int out_w = (screen_w + factor - 1) / factor, out_h = (screen_h + factor - 1) / factor;
-    std::vector<std::uint32_t> sum(std::size_t(out_w) * out_h * 3, 0);
-    std::vector<std::uint32_t> painted(std::size_t(out_w) * out_h, 0);
+    const auto clamp = [](int v, int hi) { return std::max(0, std::min(v, hi)); };
+    const int rx0 = clamp(desc.Left, screen_w) / factor, ry0 = clamp(desc.Top, screen_h) / factor;
+    const int rx1 = (clamp(desc.Left + desc.Width, screen_w) + factor - 1) / factor;
+    const int ry1 = (clamp(desc.Top + desc.Height, screen_h) + factor - 1) / factor;
+    const int rw = std::max(0, rx1 - rx0), rh = std::max(0, ry1 - ry0);
+    std::vector<std::uint32_t> sum(std::size_t(rw) * rh * 3, 0);
+    std::vector<std::uint32_t> painted(std::size_t(rw) * rh, 0);
     const auto finish = [&]() {
-      cv::Mat canvas(out_h, out_w, CV_8UC3);
-      for (int oy = 0; oy < out_h; ++oy) {
+      cv::Mat canvas(out_h, out_w, CV_8UC3, cv::Scalar(255, 255, 255));
+      for (int oy = ry0; oy < ry0 + rh; ++oy) {
         const std::uint32_t block_h = std::min(factor, screen_h - oy * factor);
         auto* dst = canvas.ptr<cv::Vec3b>(oy);
-        for (int ox = 0; ox < out_w; ++ox) {
+        for (int ox = rx0; ox < rx0 + rw; ++ox) {
           const std::uint32_t area = block_h * std::min(factor, screen_w - ox * factor);
-          const std::size_t i = std::size_t(oy) * out_w + ox;
+          const std::size_t i = std::size_t(oy - ry0) * rw + (ox - rx0);
           for (int c = 0; c < 3; ++c) {
             dst[ox][c] = static_cast<std::uint8_t>(
                 (sum[i * 3 + c] + 255 * (area - painted[i]) + area / 2) / area);
@@ -123,13 +130,13 @@ StatusOr<cv::Mat> DecodeGif(Bytes bytes, int factor) {
         const int y = desc.Top + fy;
         if (y >= screen_h && !desc.Interlace) return finish();  // the rest is off screen
         if (y < 0 || y >= screen_h) continue;  // rows outside the logical screen are dropped
-        const std::size_t row = std::size_t(y / factor) * out_w;
+        const std::size_t row = std::size_t(y / factor - ry0) * rw;
         for (int fx = 0; fx < desc.Width; ++fx) {
           const int x = desc.Left + fx;
           if (x < 0 || x >= screen_w) continue;
           const int index = line[static_cast<std::size_t>(fx)];
           if (index == transparent) continue;  // stays white
-          const std::size_t i = row + x / factor;
+          const std::size_t i = row + (x / factor - rx0);
           ++painted[i];
           if (index >= map->ColorCount) continue;  // out-of-palette index: black, as browsers do
           const GifColorType& c = map->Colors[index];

@@ -11,6 +11,7 @@
 #include <csetjmp>
 #include <cstdint>
 #include <cstring>
+#include <algorithm>
 #include <vector>
 
 #include "core/image_internal.h"
@@ -35,31 +36,69 @@ void IgnoreWarning(png_structp, png_const_charp) {}
 // Errors end in the setjmp of the function that called libpng; nothing is printed.
 [[noreturn]] void QuietError(png_structp png, png_const_charp) { png_longjmp(png, 1); }
 
-// Accumulates source rows into sums per output pixel.
+// Accumulates the source rows of one output row at a time (rows arrive in order, also from the
+// last Adam7 pass), then writes that output row: memory is one row of sums, not the image.
 struct Accumulator {
-  int width = 0, height = 0, factor = 1, channels = 3;
-  int out_w = 0, out_h = 0;
-  std::vector<std::uint32_t> sum;    // out_w * out_h * 3
-  std::vector<std::uint32_t> count;  // out_w * out_h
+  int width = 0, height = 0, factor = 1, channels = 3;  // channels: 1 grey, 2 grey+alpha, 3, 4
+  cv::Mat out;                       // CV_8UC3, ceil(height / factor) x ceil(width / factor)
+  int current = -1;                  // output row being summed
+  std::vector<std::uint32_t> sum;    // out.cols * 3
+  std::vector<std::uint32_t> count;  // source pixels per output pixel
+  int last_written = -1;
+
+  void Flush() {
+    if (current < 0) return;
+    auto* dst = out.ptr<cv::Vec3b>(current);
+    for (int ox = 0; ox < out.cols; ++ox) {
+      const std::uint32_t n = count[ox];
+      for (int c = 0; c < 3; ++c) {
+        dst[ox][c] = n == 0 ? 255 : static_cast<std::uint8_t>((sum[ox * 3 + c] + n / 2) / n);
+      }
+    }
+    // Rows no source row reached (only the last block of an interlaced image whose final
+    // source row is even) repeat the row above.
+    for (int y = last_written + 1; y < current; ++y) {
+      out.row(y > 0 ? y - 1 : current).copyTo(out.row(y));
+    }
+    last_written = current;
+    std::fill(sum.begin(), sum.end(), 0);
+    std::fill(count.begin(), count.end(), 0);
+  }
 };
+
+inline std::uint32_t OnWhite(std::uint32_t v, std::uint32_t alpha) {
+  return (v * alpha + 255 * (255 - alpha) + 127) / 255;
+}
 
 void AddRow(void* ctx, int y, const std::uint8_t* row) {
   auto& a = *static_cast<Accumulator*>(ctx);
   const int oy = y / a.factor;
-  std::uint32_t* sum = a.sum.data() + std::size_t(oy) * a.out_w * 3;
-  std::uint32_t* count = a.count.data() + std::size_t(oy) * a.out_w;
-  for (int x = 0; x < a.width; ++x) {
-    const std::uint8_t* p = row + std::size_t(x) * a.channels;
-    const int ox = x / a.factor;
-    if (a.channels == 4) {
-      const int alpha = p[3];
-      for (int c = 0; c < 3; ++c) {
-        sum[ox * 3 + c] += (p[c] * alpha + 255 * (255 - alpha) + 127) / 255;
+  if (oy != a.current) {
+    a.Flush();
+    a.current = oy;
+  }
+  const int f = a.factor, n = a.channels;
+  for (int ox = 0, x0 = 0; ox < a.out.cols; ++ox, x0 += f) {
+    const int x1 = std::min(a.width, x0 + f);
+    std::uint32_t s0 = 0, s1 = 0, s2 = 0;
+    for (int x = x0; x < x1; ++x) {
+      const std::uint8_t* p = row + std::size_t(x) * n;
+      switch (n) {
+        case 1: s0 += p[0]; break;
+        case 2: s0 += OnWhite(p[0], p[1]); break;
+        case 3: s0 += p[0]; s1 += p[1]; s2 += p[2]; break;
+        default:
+          s0 += OnWhite(p[0], p[3]);
+          s1 += OnWhite(p[1], p[3]);
+          s2 += OnWhite(p[2], p[3]);
+          break;
       }
-    } else {
-      for (int c = 0; c < 3; ++c) sum[ox * 3 + c] += p[c];
     }
-    ++count[ox];
+    if (n <= 2) s1 = s2 = s0;
+    a.sum[ox * 3] += s0;
+    a.sum[ox * 3 + 1] += s1;
+    a.sum[ox * 3 + 2] += s2;
+    a.count[ox] += static_cast<std::uint32_t>(x1 - x0);
   }
 }
 
@@ -71,8 +110,7 @@ bool ReadHeader(png_structp png, png_infop info, int* channels, int* interlaced)
   png_read_info(png, info);
   png_set_expand(png);  // palette -> RGB, grey < 8 bits -> 8 bits, tRNS -> alpha
   png_set_strip_16(png);
-  png_set_gray_to_rgb(png);
-  png_set_bgr(png);
+  png_set_bgr(png);  // grey stays grey (1 or 2 channels): summed once, expanded at the end
   *interlaced = png_get_interlace_type(png, info) != PNG_INTERLACE_NONE;
   png_read_update_info(png, info);
   *channels = png_get_channels(png, info);
@@ -120,7 +158,7 @@ StatusOr<cv::Mat> DecodePngReduced(Bytes bytes, int factor) {
   MemoryReader reader{bytes.data(), bytes.size(), 0};
   png_set_read_fn(h.png, &reader, ReadFromMemory);
   int channels = 0, interlaced = 0;
-  if (!ReadHeader(h.png, h.info, &channels, &interlaced) || (channels != 3 && channels != 4)) {
+  if (!ReadHeader(h.png, h.info, &channels, &interlaced) || channels < 1 || channels > 4) {
     return FormatError("corrupt PNG data");
   }
   Accumulator a;
@@ -128,31 +166,20 @@ StatusOr<cv::Mat> DecodePngReduced(Bytes bytes, int factor) {
   a.height = static_cast<int>(png_get_image_height(h.png, h.info));
   a.factor = factor;
   a.channels = channels;
-  a.out_w = (a.width + factor - 1) / factor;
-  a.out_h = (a.height + factor - 1) / factor;
-  a.sum.assign(std::size_t(a.out_w) * a.out_h * 3, 0);
-  a.count.assign(std::size_t(a.out_w) * a.out_h, 0);
+  a.out.create((a.height + factor - 1) / factor, (a.width + factor - 1) / factor, CV_8UC3);
+  a.sum.assign(std::size_t(a.out.cols) * 3, 0);
+  a.count.assign(std::size_t(a.out.cols), 0);
   std::vector<std::uint8_t> row(png_get_rowbytes(h.png, h.info));
   if (row.size() < std::size_t(a.width) * channels) return FormatError("corrupt PNG data");
   if (!ReadRows(h.png, a.width, a.height, interlaced != 0, row.data(), AddRow, &a)) {
     return FormatError("truncated or corrupt PNG data");
   }
-  cv::Mat out(a.out_h, a.out_w, CV_8UC3);
-  for (int oy = 0; oy < a.out_h; ++oy) {
-    // A block without any source row (only possible with an interlaced image whose last block
-    // holds one even row) repeats the row above.
-    int src_y = oy;
-    while (src_y > 0 && a.count[std::size_t(src_y) * a.out_w] == 0) --src_y;
-    const std::uint32_t* sum = a.sum.data() + std::size_t(src_y) * a.out_w * 3;
-    const std::uint32_t* count = a.count.data() + std::size_t(src_y) * a.out_w;
-    auto* dst = out.ptr<cv::Vec3b>(oy);
-    for (int ox = 0; ox < a.out_w; ++ox) {
-      const std::uint32_t n = count[ox];
-      for (int c = 0; c < 3; ++c) {
-        dst[ox][c] = n == 0 ? 255 : static_cast<std::uint8_t>((sum[ox * 3 + c] + n / 2) / n);
-      }
-    }
+  a.Flush();
+  if (a.last_written < 0) a.out.setTo(cv::Scalar::all(255));  // no source row (1-row Adam7)
+  for (int y = std::max(a.last_written + 1, 1); y < a.out.rows; ++y) {
+    a.out.row(y - 1).copyTo(a.out.row(y));
   }
+  cv::Mat out = a.out;
   return out;
 }
 
