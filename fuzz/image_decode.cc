@@ -20,7 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   ocular::DecodeOptions options;
   options.min_long_side = kSides[mode & 3];
   options.max_pixels = kBudgets[(mode >> 2) & 3];
-  const ocular::ApiVersion api = (mode & 0x10) ? ocular::ApiVersion::kV32 : ocular::ApiVersion::kV40;
+  const ocular::ApiVersion api =
+      (mode & 0x10) ? ocular::ApiVersion::kV32 : ocular::ApiVersion::kV40;
 
   if (!ocular::CheckByteSize(bytes.size(), api).ok()) return 0;
   auto info = ocular::ProbeImage(bytes);
@@ -28,12 +29,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!ocular::CheckDimensions(*info, ocular::ImageLimits::ForApi(api)).ok()) return 0;
   const int f = ocular::ReductionFactor(*info, options);
   const std::int64_t w = (info->width + f - 1) / f, h = (info->height + f - 1) / f;
-  if (std::int64_t{info->width} * info->height > 4'000'000 * std::int64_t{f} * f || w * h > 4'000'000) {
+  if (std::int64_t{info->width} * info->height > 4'000'000 * std::int64_t{f} * f ||
+      w * h > 4'000'000) {
     return 0;
   }
   auto image = ocular::DecodeImage(bytes, *info, options);
   if (!image.ok()) return 0;
-  if (image->bgr.cols != w || image->bgr.rows != h || image->bgr.type() != CV_8UC3) __builtin_trap();
+  if (image->bgr.cols != w || image->bgr.rows != h || image->bgr.type() != CV_8UC3)
+    __builtin_trap();
   unsigned sum = 0;
   for (int y = 0; y < image->bgr.rows; ++y) {
     const std::uint8_t* row = image->bgr.ptr<std::uint8_t>(y);

@@ -78,8 +78,7 @@ int main(int argc, char** argv) {
       } else {
         status = info.status().ToString();
       }
-      const double s =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       std::printf("%s\t%zu\t%s\t%s\t%s\t%.3f\t%.0f\n", argv[i], bytes.size(), use, status.c_str(),
                   decoded.c_str(), s, (PeakRssKb() - base) / 1024.0);
     }

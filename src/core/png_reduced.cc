@@ -8,10 +8,10 @@
 // destructible, and no C++ object lives across a libpng call there.
 #include <png.h>
 
+#include <algorithm>
 #include <csetjmp>
 #include <cstdint>
 #include <cstring>
-#include <algorithm>
 #include <vector>
 
 #include "core/image_internal.h"
@@ -84,9 +84,17 @@ void AddRow(void* ctx, int y, const std::uint8_t* row) {
     for (int x = x0; x < x1; ++x) {
       const std::uint8_t* p = row + std::size_t(x) * n;
       switch (n) {
-        case 1: s0 += p[0]; break;
-        case 2: s0 += OnWhite(p[0], p[1]); break;
-        case 3: s0 += p[0]; s1 += p[1]; s2 += p[2]; break;
+        case 1:
+          s0 += p[0];
+          break;
+        case 2:
+          s0 += OnWhite(p[0], p[1]);
+          break;
+        case 3:
+          s0 += p[0];
+          s1 += p[1];
+          s2 += p[2];
+          break;
         default:
           s0 += OnWhite(p[0], p[3]);
           s1 += OnWhite(p[1], p[3]);
@@ -118,8 +126,8 @@ bool ReadHeader(png_structp png, png_infop info, int* channels, int* interlaced)
 }
 
 // Feeds every row that `fn` needs: all rows, or the last Adam7 pass of an interlaced image.
-bool ReadRows(png_structp png, int width, int height, bool interlaced, std::uint8_t* row,
-              RowFn fn, void* ctx) {
+bool ReadRows(png_structp png, int width, int height, bool interlaced, std::uint8_t* row, RowFn fn,
+              void* ctx) {
   if (setjmp(png_jmpbuf(png))) return false;
   if (!interlaced) {
     for (int y = 0; y < height; ++y) {

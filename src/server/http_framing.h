@@ -6,7 +6,8 @@
 //   - obs-fold: a header line that starts with a space or a tab ("obs_fold");
 //   - Content-Length given twice, or as a list ("duplicate_content_length");
 //   - Transfer-Encoding other than exactly one plain "chunked" ("transfer_encoding"), with
-//     Content-Length ("transfer_encoding_and_content_length"), or on HTTP/1.0 ("transfer_encoding_http10");
+//     Content-Length ("transfer_encoding_and_content_length"), or on HTTP/1.0
+//     ("transfer_encoding_http10");
 //   - an HTTP/1.1 request without exactly one Host ("host").
 // Everything else (request line, field syntax, chunk sizes, bare CR) is left to Beast, which
 // already refuses malformed input. Pure functions, no I/O: the transport calls ScanRequestHead on

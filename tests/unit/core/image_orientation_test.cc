@@ -53,11 +53,16 @@ ByteVec TiffWithOrientation(const cv::Mat& bgr, int orientation, int bits) {
     unsigned tag, type, value;
   };
   const unsigned ifd_size = 2 + 10 * 12 + 4, bits_at = 8 + ifd_size, pixels_at = bits_at + 6;
-  const Entry entries[10] = {{256, 4, unsigned(w)},       {257, 4, unsigned(h)},
-                             {258, 3, bits_at},           {259, 3, 1},
-                             {262, 3, 2},                 {273, 4, pixels_at},
-                             {274, 3, unsigned(orientation)}, {277, 3, 3},
-                             {278, 4, unsigned(h)},       {279, 4, unsigned(w * h * 3 * bytes)}};
+  const Entry entries[10] = {{256, 4, unsigned(w)},
+                             {257, 4, unsigned(h)},
+                             {258, 3, bits_at},
+                             {259, 3, 1},
+                             {262, 3, 2},
+                             {273, 4, pixels_at},
+                             {274, 3, unsigned(orientation)},
+                             {277, 3, 3},
+                             {278, 4, unsigned(h)},
+                             {279, 4, unsigned(w * h * 3 * bytes)}};
   ByteVec t;
   Append(t, std::string_view("II*\0", 4));
   PutU32(t, 4, 8, false);
@@ -80,8 +85,10 @@ ByteVec TiffWithOrientation(const cv::Mat& bgr, int orientation, int bits) {
     for (int x = 0; x < w; ++x) {
       const cv::Vec3b v = bgr.at<cv::Vec3b>(y, x);
       for (int c : {2, 1, 0}) {
-        if (bytes == 2) PutU16(t, t.size(), v[c] * 257u, false);
-        else t.push_back(v[c]);
+        if (bytes == 2)
+          PutU16(t, t.size(), v[c] * 257u, false);
+        else
+          t.push_back(v[c]);
       }
     }
   }

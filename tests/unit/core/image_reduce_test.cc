@@ -37,7 +37,8 @@ cv::Mat BlockMeans(const cv::Mat& full, int f) {
           ++n;
         }
       }
-      for (int c = 0; c < 3; ++c) out.at<cv::Vec3b>(oy, ox)[c] = static_cast<std::uint8_t>((sum[c] + n / 2) / n);
+      for (int c = 0; c < 3; ++c)
+        out.at<cv::Vec3b>(oy, ox)[c] = static_cast<std::uint8_t>((sum[c] + n / 2) / n);
     }
   }
   return out;
@@ -69,9 +70,10 @@ TEST(ReducedDecode, PngEqualsBlockMeansOfTheFullImage) {
   cv::Mat bgra(203, 301, CV_8UC4);
   for (int y = 0; y < bgra.rows; ++y) {
     for (int x = 0; x < bgra.cols; ++x) {
-      bgra.at<cv::Vec4b>(y, x) = cv::Vec4b(static_cast<std::uint8_t>(x * 7), static_cast<std::uint8_t>(y * 5),
-                                           static_cast<std::uint8_t>((x ^ y) & 255),
-                                           static_cast<std::uint8_t>((x + y) % 3 == 0 ? 128 : 255));
+      bgra.at<cv::Vec4b>(y, x) =
+          cv::Vec4b(static_cast<std::uint8_t>(x * 7), static_cast<std::uint8_t>(y * 5),
+                    static_cast<std::uint8_t>((x ^ y) & 255),
+                    static_cast<std::uint8_t>((x + y) % 3 == 0 ? 128 : 255));
     }
   }
   for (const cv::Mat& img : {Pattern(301, 203), bgra}) {
@@ -119,7 +121,7 @@ TEST(ReducedDecode, InterlacedPngUsesItsOddRows) {
   const ByteVec png = InterlacedPng(img);
   const auto full = Decode(png);
   ASSERT_TRUE(full.ok()) << full.status().ToString();
-  EXPECT_EQ(cv::norm(full->bgr, img, cv::NORM_INF), 0);  // the hand-made file is right
+  EXPECT_EQ(cv::norm(full->bgr, img, cv::NORM_INF), 0);     // the hand-made file is right
   const auto reduced = Decode(png, {.min_long_side = 60});  // f = 2: one odd row per block
   ASSERT_TRUE(reduced.ok()) << reduced.status().ToString();
   ASSERT_EQ(reduced->bgr.size(), cv::Size(60, 45));
@@ -178,7 +180,7 @@ TEST(ReducedDecode, HugeOneBitPngStreamsWithinTheBudget) {
   const auto reduced = Decode(png, {.min_long_side = 0, .max_pixels = 1'000'000});
   ASSERT_TRUE(reduced.ok()) << reduced.status().ToString();
   EXPECT_EQ(reduced->bgr.size(), cv::Size(1000, 1000));  // f = 12
-  EXPECT_EQ(cv::norm(reduced->bgr, cv::NORM_INF), 0);   // all black
+  EXPECT_EQ(cv::norm(reduced->bgr, cv::NORM_INF), 0);    // all black
 }
 
 }  // namespace

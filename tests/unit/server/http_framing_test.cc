@@ -11,7 +11,9 @@ using Kind = HeadScan::Kind;
 
 std::string Reason(std::string_view head) {
   HeadScan s = ScanRequestHead(head);
-  return s.kind == Kind::kRejected ? s.reason : s.kind == Kind::kComplete ? "complete" : "incomplete";
+  return s.kind == Kind::kRejected   ? s.reason
+         : s.kind == Kind::kComplete ? "complete"
+                                     : "incomplete";
 }
 
 TEST(HttpFraming, CompleteHeadReportsItsLength) {
