@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test suite: CTest on the Release build (unit, golden, integration, contract), then
-# the unit tests again in an ASan+UBSan build (build-asan/). Run scripts/setup.sh first.
+# the unit tests again in an ASan+UBSan build (build-asan/), then a short libFuzzer smoke
+# (scripts/fuzz.sh, build-fuzz/). Run scripts/setup.sh first.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -21,4 +22,6 @@ cmake --build build-asan --parallel "$JOBS" --target ocular_unit_tests
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 (cd build-asan && ctest --output-on-failure --parallel "$JOBS" -L unit --timeout 900)
+echo "==> tests: fuzz smoke (libFuzzer + ASan + UBSan, 20 s per target; fails on any crash)"
+FUZZ_JOBS="$JOBS" "$ROOT/scripts/fuzz.sh" 20
 echo "==> tests: all suites passed"

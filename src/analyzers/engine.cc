@@ -10,28 +10,6 @@
 
 namespace ocular {
 
-std::string_view FeatureName(Feature feature) {
-  switch (feature) {
-    case Feature::kTags: return "tags";
-    case Feature::kCaption: return "caption";
-    case Feature::kDenseCaptions: return "denseCaptions";
-    case Feature::kObjects: return "objects";
-    case Feature::kPeople: return "people";
-    case Feature::kRead: return "read";
-    case Feature::kSmartCrops: return "smartCrops";
-    case Feature::kCategories: return "categories";
-    case Feature::kDescription: return "description";
-    case Feature::kFaces: return "faces";
-    case Feature::kImageType: return "imageType";
-    case Feature::kColor: return "color";
-    case Feature::kAdult: return "adult";
-    case Feature::kBrands: return "brands";
-    case Feature::kCelebrities: return "celebrities";
-    case Feature::kLandmarks: return "landmarks";
-  }
-  return "unknown";
-}
-
 namespace {
 // The model repository, or null when it cannot be opened (the model-backed analyzers then report
 // their models as missing, naming the repository).
@@ -55,6 +33,7 @@ StatusOr<std::unique_ptr<Engine>> Engine::Create(const EngineOptions& options) {
   std::unique_ptr<Engine> engine(new Engine());
   engine->model_version_ = kModelPackVersion;
   engine->analyzer_observer_ = options.analyzer_observer;
+  engine->max_decode_pixels_ = options.max_decode_pixels;
   AnalyzerEnv env{options, OpenModels(options)};
   // A detector tier the operator named explicitly must load: running silently without it (or on
   // another tier) would surprise. "auto" falls back to the ensemble, and a missing repository
@@ -156,6 +135,7 @@ StatusOr<AnalysisResult> Engine::Analyze(std::span<const std::uint8_t> bytes,
 
   // Decode once, at the largest resolution any of them needs (0 = full resolution).
   DecodeOptions decode;
+  decode.max_pixels = max_decode_pixels_;
   for (const Analyzer* a : order) {
     int need = a->min_long_side();
     if (need == 0) {

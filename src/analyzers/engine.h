@@ -27,6 +27,8 @@ namespace runtime {
 class ModelRepository;
 }  // namespace runtime
 
+inline constexpr std::int64_t kDefaultMaxDecodePixels = 12'000'000;
+
 struct EngineOptions {
   // Model repository root. Default "models" (relative to the working directory), the folder
   // scripts/setup.sh fills. A missing repository only disables the model-backed features.
@@ -45,6 +47,12 @@ struct EngineOptions {
   // (detection/detector.h): "auto" (default: yolov8s when installed, else the permissively
   // licensed CenterNet + NanoDet ensemble), "yolov8n", "yolov8s", "yolov8m" or "ensemble".
   std::string detector = "auto";
+  // The per-request pixel budget (DecodeOptions::max_pixels): an image is decoded reduced by an
+  // integer factor until it has at most this many pixels, even for read, which otherwise wants
+  // full resolution. Bounds decode memory (3 bytes a pixel, once per request) and analysis time
+  // on huge images (docs/reliability.md). Default 12 000 000 (a 4000 x 3000 photo or an A4 page
+  // at 300 dpi stay whole; a 16000 x 16000 page is read at 3200 x 3200). 0: no budget.
+  std::int64_t max_decode_pixels = kDefaultMaxDecodePixels;
   // Called after each analyzer ran on a request, with its name and wall time (for metrics).
   // Must be thread-safe. Default: none.
   std::function<void(std::string_view analyzer, double seconds)> analyzer_observer;
@@ -98,6 +106,7 @@ class Engine {
   std::string model_version_;
   std::string detector_tier_;
   std::function<void(std::string_view, double)> analyzer_observer_;
+  std::int64_t max_decode_pixels_ = 0;
   std::vector<std::unique_ptr<Analyzer>> analyzers_;
   std::map<Feature, const Analyzer*> by_feature_;
   std::map<Feature, Status> unavailable_;

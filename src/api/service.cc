@@ -127,6 +127,7 @@ StatusOr<std::unique_ptr<Service>> Service::Create(const ServiceOptions& options
   engine_options.enable_celebrities = options.enable_celebrities;
   engine_options.detector = options.detector;
   engine_options.intra_op_threads = options.intra_op_threads;
+  engine_options.max_decode_pixels = options.max_decode_pixels;
   engine_options.analyzer_observer = options.analyzer_observer;
   OCULAR_ASSIGN_OR_RETURN(std::unique_ptr<Engine> engine, Engine::Create(engine_options));
   return std::unique_ptr<Service>(std::make_unique<ServiceImpl>(options, std::move(engine)));

@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 
+#include "analyzers/engine.h"
 #include "analyzers/request.h"
 #include "api/read_operation_store.h"
 #include "api/http_types.h"
@@ -30,6 +31,8 @@ struct ServiceOptions {
   UrlFetcher fetcher;                 // required for {"url": ...} bodies; null -> InvalidImageUrl
   // ONNX Runtime intra-op threads per model session. Default 1 (see EngineOptions).
   int intra_op_threads = 1;
+  // The per-request pixel budget of decoded images (see EngineOptions::max_decode_pixels).
+  std::int64_t max_decode_pixels = kDefaultMaxDecodePixels;
   // The v3.2 asynchronous Read results: memory only, TTL and caps (api/read_operation_store.h).
   ReadOperationStoreOptions read_store;
   // Called after each analyzer ran, with its name and seconds (metrics). Default: none.

@@ -45,6 +45,7 @@ struct AnalyzeOptions {
   std::string galleries;           // --galleries (cli/gallery_options.h)
   bool enable_celebrities = false;
   std::string detector;  // --detector (common_options.h)
+  long long max_decode_pixels = 12'000'000;  // AddMaxDecodePixelsOption
   std::vector<std::string> allow_cidrs;
   std::string shard;      // "K/N": only the inputs at sorted positions K mod N; "" = all
   std::string skip_done;  // JSONL file of an earlier run: skip the sources it already has
@@ -221,6 +222,7 @@ int Run(const AnalyzeOptions& o) {
   service_options.galleries_dir = o.galleries;
   service_options.enable_celebrities = o.enable_celebrities;
   service_options.detector = o.detector;
+  service_options.max_decode_pixels = o.max_decode_pixels;
   service_options.fetcher = server::MakeUrlFetcher(fetch);
   StatusOr<std::unique_ptr<api::Service>> service = api::Service::Create(service_options);
   if (!service.ok()) {
@@ -328,6 +330,7 @@ CommandRegistrar registrar(
           ->envname("OCULAR_SKIP_DONE")
           ->type_name("FILE");
       AddModelRepoOption(cmd, &o->repo);
+      AddMaxDecodePixelsOption(cmd, &o->max_decode_pixels);
       AddGalleriesOption(cmd, &o->galleries);
       AddEnableCelebritiesOption(cmd, &o->enable_celebrities);
       AddDetectorOption(cmd, &o->detector);

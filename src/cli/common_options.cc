@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "analyzers/detection/detector.h"
+#include "analyzers/engine.h"
 
 namespace ocular::cli {
 
@@ -30,6 +31,18 @@ CLI::Option* AddDetectorOption(CLI::App& app, std::string* tier) {
       ->capture_default_str()
       ->check(CLI::IsMember(allowed))
       ->type_name("TIER");
+}
+
+CLI::Option* AddMaxDecodePixelsOption(CLI::App& app, long long* pixels) {
+  *pixels = kDefaultMaxDecodePixels;
+  return app
+      .add_option("--max-decode-pixels", *pixels,
+                  "Per-request pixel budget: larger images are decoded reduced by an integer "
+                  "factor to fit (read included; 0: none; docs/reliability.md)")
+      ->envname("OCULAR_MAX_DECODE_PIXELS")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str()
+      ->type_name("PIXELS");
 }
 
 }  // namespace ocular::cli

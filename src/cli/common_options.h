@@ -15,5 +15,8 @@ CLI::Option* AddModelRepoOption(CLI::App& app, std::string* repo);
 // captions, categories and smart crops (analyzers/detection/detector.h). Default "auto": yolov8s
 // when installed, else the permissively licensed CenterNet + NanoDet ensemble.
 CLI::Option* AddDetectorOption(CLI::App& app, std::string* tier);
+// --max-decode-pixels N (env OCULAR_MAX_DECODE_PIXELS): the per-request pixel budget of decoded
+// images (EngineOptions::max_decode_pixels). Default 12 000 000; 0 for none.
+CLI::Option* AddMaxDecodePixelsOption(CLI::App& app, long long* pixels);
 
 }  // namespace ocular::cli

@@ -150,6 +150,10 @@ CommandRegistrar registrar(
           ->envname("OCULAR_ALLOW_URL_CIDRS")
           ->delimiter(',')
           ->type_name("CIDR");
+      cmd.add_option("--url-dns-timeout", o->url_dns_timeout_s,
+                     "Seconds for each host name lookup when fetching an image URL")
+          ->envname("OCULAR_URL_DNS_TIMEOUT")
+          ->capture_default_str();
       cmd.add_option("--url-connect-timeout", o->url_connect_timeout_s,
                      "Seconds to connect when fetching an image URL")
           ->envname("OCULAR_URL_CONNECT_TIMEOUT")
@@ -200,6 +204,7 @@ CommandRegistrar registrar(
           ->envname("OCULAR_SHUTDOWN_GRACE")
           ->capture_default_str();
       AddModelRepoOption(cmd, &o->model_repo);
+      AddMaxDecodePixelsOption(cmd, &o->max_decode_pixels);
       AddGalleriesOption(cmd, &o->galleries_dir);
       AddEnableCelebritiesOption(cmd, &o->enable_celebrities);
       AddDetectorOption(cmd, &o->detector);

@@ -1,7 +1,8 @@
 // GIF decoding with giflib (OpenCV 4.6 cannot read GIF): the first frame, composited onto a white
 // logical screen with its palette; the transparent index (Graphic Control Extension) stays white.
 // Records are read one at a time (never DGifSlurp), so later frames are never decoded and a frame
-// is read line by line into a buffer of one row: nothing is allocated beyond the logical screen.
+// is read line by line into a buffer of one row: nothing is allocated beyond the logical screen,
+// which is itself produced at 1/factor (block means) when the caller needs less resolution.
 #include <gif_lib.h>
 
 #include <algorithm>
@@ -43,7 +44,7 @@ Status GifError(const char* what) {
 
 }  // namespace
 
-StatusOr<cv::Mat> DecodeGif(Bytes bytes) {
+StatusOr<cv::Mat> DecodeGif(Bytes bytes, int factor) {
   MemorySource source{bytes, 0};
   int error = 0;
   std::unique_ptr<GifFileType, GifCloser> gif(DGifOpen(&source, ReadFromMemory, &error));
@@ -86,7 +87,34 @@ StatusOr<cv::Mat> DecodeGif(Bytes bytes) {
       return GifError("frame larger than any accepted image");
     }
 
-    cv::Mat canvas(screen_h, screen_w, CV_8UC3, cv::Scalar(255, 255, 255));
+    // The screen at 1/factor: each output pixel sums the colours of its factor x factor block;
+    // pixels no frame pixel reaches (background, transparent, off-frame) count as white.
+    // Sums are kept only for the output pixels the frame covers (a tiny frame on a huge screen
+    // costs a tiny buffer); the rest of the screen is white.
+    const int out_w = (screen_w + factor - 1) / factor, out_h = (screen_h + factor - 1) / factor;
+    const auto clamp = [](int v, int hi) { return std::max(0, std::min(v, hi)); };
+    const int rx0 = clamp(desc.Left, screen_w) / factor, ry0 = clamp(desc.Top, screen_h) / factor;
+    const int rx1 = (clamp(desc.Left + desc.Width, screen_w) + factor - 1) / factor;
+    const int ry1 = (clamp(desc.Top + desc.Height, screen_h) + factor - 1) / factor;
+    const int rw = std::max(0, rx1 - rx0), rh = std::max(0, ry1 - ry0);
+    std::vector<std::uint32_t> sum(std::size_t(rw) * rh * 3, 0);
+    std::vector<std::uint32_t> painted(std::size_t(rw) * rh, 0);
+    const auto finish = [&]() {
+      cv::Mat canvas(out_h, out_w, CV_8UC3, cv::Scalar(255, 255, 255));
+      for (int oy = ry0; oy < ry0 + rh; ++oy) {
+        const std::uint32_t block_h = std::min(factor, screen_h - oy * factor);
+        auto* dst = canvas.ptr<cv::Vec3b>(oy);
+        for (int ox = rx0; ox < rx0 + rw; ++ox) {
+          const std::uint32_t area = block_h * std::min(factor, screen_w - ox * factor);
+          const std::size_t i = std::size_t(oy - ry0) * rw + (ox - rx0);
+          for (int c = 0; c < 3; ++c) {
+            dst[ox][c] = static_cast<std::uint8_t>(
+                (sum[i * 3 + c] + 255 * (area - painted[i]) + area / 2) / area);
+          }
+        }
+      }
+      return canvas;
+    };
     std::vector<GifPixelType> line(static_cast<std::size_t>(desc.Width));
     // Interlaced frames arrive in four passes; rows map to their place in the frame.
     static constexpr int kOffsets[4] = {0, 4, 2, 1};
@@ -100,24 +128,25 @@ StatusOr<cv::Mat> DecodeGif(Bytes bytes) {
           return GifError("truncated image data");
         }
         const int y = desc.Top + fy;
-        if (y >= screen_h && !desc.Interlace) return canvas;  // the rest is off screen
+        if (y >= screen_h && !desc.Interlace) return finish();  // the rest is off screen
         if (y < 0 || y >= screen_h) continue;  // rows outside the logical screen are dropped
-        cv::Vec3b* dst = canvas.ptr<cv::Vec3b>(y);
+        const std::size_t row = std::size_t(y / factor - ry0) * rw;
         for (int fx = 0; fx < desc.Width; ++fx) {
           const int x = desc.Left + fx;
           if (x < 0 || x >= screen_w) continue;
           const int index = line[static_cast<std::size_t>(fx)];
           if (index == transparent) continue;  // stays white
-          if (index >= map->ColorCount) {
-            dst[x] = cv::Vec3b(0, 0, 0);  // out-of-palette index: black, as browsers do
-            continue;
-          }
+          const std::size_t i = row + (x / factor - rx0);
+          ++painted[i];
+          if (index >= map->ColorCount) continue;  // out-of-palette index: black, as browsers do
           const GifColorType& c = map->Colors[index];
-          dst[x] = cv::Vec3b(c.Blue, c.Green, c.Red);
+          sum[i * 3] += c.Blue;
+          sum[i * 3 + 1] += c.Green;
+          sum[i * 3 + 2] += c.Red;
         }
       }
     }
-    return canvas;
+    return finish();
   }
 }
 

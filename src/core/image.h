@@ -31,7 +31,9 @@ struct ImageInfo {
   ImageFormat format = ImageFormat::kUnknown;
   int width = 0;   // as displayed: after EXIF orientation (5..8 swap the stored sides)
   int height = 0;
-  int orientation = 1;  // EXIF orientation 1..8; 1 when absent or not JPEG
+  // EXIF orientation 1..8 (JPEG's EXIF, TIFF's Orientation tag, a WebP EXIF chunk), applied by
+  // DecodeImage; 1 when absent or for the other formats.
+  int orientation = 1;
   bool animated = false;  // GIF/WEBP with more than one frame (only the first is analysed)
 };
 
@@ -59,12 +61,23 @@ StatusOr<ImageInfo> ProbeImage(std::span<const std::uint8_t> bytes);
 // Checks the displayed dimensions. Error: InvalidArgument/InvalidImageSize naming the limit.
 Status CheckDimensions(const ImageInfo& info, const ImageLimits& limits);
 
+// The decoded image may be reduced by an integer factor f >= 1: it is then ceil(width / f) x
+// ceil(height / f), each pixel standing for an f x f block. JPEG is reduced inside libjpeg (DCT
+// scaling by 1/2, 1/4, 1/8, then an area resize for the rest), PNG and GIF while streaming (the
+// full raster is never allocated), WEBP by libwebp's scaler, the other formats by an area resize
+// after decoding.
 struct DecodeOptions {
   // 0 (default): decode at full resolution. Otherwise the smallest longer-side length the caller
-  // needs: the decoder may return a reduced image (JPEG DCT scaling by 1/2, 1/4 or 1/8) whose
-  // longer side is still >= this value.
+  // needs: f is the largest factor that keeps the longer side >= this value.
   int min_long_side = 0;
+  // The per-request pixel budget: 0 (default) for none. Otherwise f is raised until the decoded
+  // image has at most this many pixels, whatever min_long_side asks (so a 16000 x 16000 page is
+  // read at 4000 x 4000 under a 16 MP budget).
+  std::int64_t max_pixels = 0;
 };
+
+// The factor f described above, in [1, 256].
+int ReductionFactor(const ImageInfo& info, const DecodeOptions& options);
 
 struct DecodedImage {
   ImageInfo info;  // original (displayed) dimensions, whatever the decoded scale

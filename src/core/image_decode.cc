@@ -2,6 +2,7 @@
 // (after the structural checks of image_structure.cc, since libjpeg turns a truncated file into
 // a grey-filled "success"), GIF through giflib (gif_decoder.cc), ICO by hand (ico_decoder.cc),
 // animated WebP through libwebpdemux. The decoded size must equal the probed size.
+#include <webp/decode.h>
 #include <webp/demux.h>
 
 #include <algorithm>
@@ -135,22 +136,55 @@ StatusOr<cv::Mat> ToBgr8Unchecked(const cv::Mat& decoded) {
   }
 }
 
-struct Reduction {
-  int factor = 1;
-  int flag = cv::IMREAD_COLOR;
-};
-
-// The largest JPEG DCT reduction whose longer side stays >= min_long_side (libjpeg rounds up).
-Reduction ChooseReduction(const ImageInfo& info, int min_long_side) {
-  if (min_long_side <= 0) return {};
-  const std::int64_t long_side = std::max(info.width, info.height);
-  static constexpr Reduction kChoices[] = {{8, cv::IMREAD_REDUCED_COLOR_8},
-                                           {4, cv::IMREAD_REDUCED_COLOR_4},
-                                           {2, cv::IMREAD_REDUCED_COLOR_2}};
-  for (const Reduction& r : kChoices) {
-    if ((long_side + r.factor - 1) / r.factor >= min_long_side) return r;
+// The largest JPEG DCT reduction (8, 4, 2 or 1) not above `factor`, as an imdecode flag.
+int JpegFlag(int factor, int* dct) {
+  static constexpr std::pair<int, int> kChoices[] = {{8, cv::IMREAD_REDUCED_COLOR_8},
+                                                     {4, cv::IMREAD_REDUCED_COLOR_4},
+                                                     {2, cv::IMREAD_REDUCED_COLOR_2}};
+  for (const auto& [f, flag] : kChoices) {
+    if (factor >= f) {
+      *dct = f;
+      return flag;
+    }
   }
-  return {};
+  *dct = 1;
+  return cv::IMREAD_COLOR;
+}
+
+int Reduced(int side, int factor) { return (side + factor - 1) / factor; }
+
+// An area resize of an image decoded at 1/decoded_factor of the displayed size to 1/factor. The
+// decoded size is checked first, so a decoder disagreeing with the header is still an error.
+StatusOr<cv::Mat> ResizeTo(cv::Mat img, const ImageInfo& info, int factor, int decoded_factor = 1) {
+  if (img.cols != Reduced(info.width, decoded_factor) ||
+      img.rows != Reduced(info.height, decoded_factor)) {
+    return FormatError("the decoded image does not match its header");
+  }
+  const cv::Size want(Reduced(info.width, factor), Reduced(info.height, factor));
+  if (img.size() == want) return img;
+  cv::Mat out;
+  cv::resize(img, out, want, 0, 0, cv::INTER_AREA);
+  return out;
+}
+
+// WEBP (still) decoded by libwebp at the wanted size, BGRA composited onto white.
+StatusOr<cv::Mat> DecodeWebpScaled(Bytes bytes, const ImageInfo& info, int factor) {
+  WebPDecoderConfig config;
+  if (!WebPInitDecoderConfig(&config)) return Internal("libwebp version mismatch");
+  config.options.use_scaling = 1;
+  const bool swapped = info.orientation >= 5;  // info has displayed sides; libwebp stored ones
+  config.options.scaled_width = Reduced(swapped ? info.height : info.width, factor);
+  config.options.scaled_height = Reduced(swapped ? info.width : info.height, factor);
+  config.output.colorspace = MODE_BGRA;
+  if (WebPDecode(bytes.data(), bytes.size(), &config) != VP8_STATUS_OK) {
+    WebPFreeDecBuffer(&config.output);
+    return FormatError("corrupt WEBP data");
+  }
+  const cv::Mat view(config.output.height, config.output.width, CV_8UC4,
+                     config.output.u.RGBA.rgba, static_cast<std::size_t>(config.output.u.RGBA.stride));
+  StatusOr<cv::Mat> out = ToBgr8(view);
+  WebPFreeDecBuffer(&config.output);
+  return out;
 }
 
 }  // namespace
@@ -201,6 +235,18 @@ StatusOr<cv::Mat> ToGray8(const cv::Mat& image) {
   }
 }
 
+int ReductionFactor(const ImageInfo& info, const DecodeOptions& options) {
+  using image_internal::kMaxReduction;
+  const std::int64_t w = std::max(info.width, 1), h = std::max(info.height, 1);
+  std::int64_t f = 1;
+  if (options.min_long_side > 0) f = std::max<std::int64_t>(1, std::max(w, h) / options.min_long_side);
+  if (options.max_pixels > 0) {
+    const auto pixels = [&](std::int64_t k) { return ((w + k - 1) / k) * ((h + k - 1) / k); };
+    while (f < kMaxReduction && pixels(f) > options.max_pixels) ++f;
+  }
+  return static_cast<int>(std::min<std::int64_t>(f, kMaxReduction));
+}
+
 StatusOr<DecodedImage> DecodeImage(std::span<const std::uint8_t> bytes, const ImageInfo& info,
                                    const DecodeOptions& options) {
   using namespace image_internal;
@@ -216,22 +262,26 @@ StatusOr<DecodedImage> DecodeImage(std::span<const std::uint8_t> bytes, const Im
     return SizeError("The image dimensions are too large to decode.");
   }
 
-  Reduction reduction;
+  const int factor = ReductionFactor(probed, options);
   StatusOr<cv::Mat> bgr = FormatError("unsupported image format");
   try {
     switch (probed.format) {
       case ImageFormat::kJpeg: {
         if (!JpegComplete(bytes)) return FormatError("truncated or corrupt JPEG data");
-        reduction = ChooseReduction(probed, options.min_long_side);
-        OCULAR_ASSIGN_OR_RETURN(cv::Mat img,
-                                ImDecode(bytes, reduction.flag | cv::IMREAD_IGNORE_ORIENTATION));
+        int dct = 1;
+        const int flag = JpegFlag(factor, &dct);
+        OCULAR_ASSIGN_OR_RETURN(cv::Mat img, ImDecode(bytes, flag | cv::IMREAD_IGNORE_ORIENTATION));
         OCULAR_ASSIGN_OR_RETURN(img, ToBgr8(img));
         ApplyOrientation(img, probed.orientation);
-        bgr = img;
+        bgr = ResizeTo(img, probed, factor, dct);
         break;
       }
       case ImageFormat::kPng: {
         if (!PngComplete(bytes)) return FormatError("truncated or corrupt PNG data");
+        if (factor > 1) {
+          bgr = DecodePngReduced(bytes, factor);
+          break;
+        }
         OCULAR_ASSIGN_OR_RETURN(const cv::Mat img, ImDecode(bytes, cv::IMREAD_UNCHANGED));
         bgr = ToBgr8(img);
         break;
@@ -240,28 +290,41 @@ StatusOr<DecodedImage> DecodeImage(std::span<const std::uint8_t> bytes, const Im
         if (!BmpComplete(bytes)) return FormatError("truncated or corrupt BMP data");
         OCULAR_ASSIGN_OR_RETURN(const cv::Mat img,
                                 ImDecode(bytes, cv::IMREAD_COLOR | cv::IMREAD_IGNORE_ORIENTATION));
-        bgr = ToBgr8(img);
+        OCULAR_ASSIGN_OR_RETURN(cv::Mat img8, ToBgr8(img));
+        bgr = ResizeTo(img8, probed, factor);
         break;
       }
       case ImageFormat::kWebp: {
         if (!WebpComplete(bytes)) return FormatError("truncated WEBP data");
+        if (!probed.animated && factor > 1) {
+          OCULAR_ASSIGN_OR_RETURN(cv::Mat img8, DecodeWebpScaled(bytes, probed, factor));
+          ApplyOrientation(img8, probed.orientation);
+          bgr = img8;
+          break;
+        }
         OCULAR_ASSIGN_OR_RETURN(const cv::Mat img, probed.animated
                                                        ? DecodeAnimatedWebp(bytes)
                                                        : ImDecode(bytes, cv::IMREAD_UNCHANGED));
-        bgr = ToBgr8(img);
+        OCULAR_ASSIGN_OR_RETURN(cv::Mat img8, ToBgr8(img));
+        ApplyOrientation(img8, probed.orientation);
+        bgr = ResizeTo(img8, probed, factor);
         break;
       }
       case ImageFormat::kTiff: {
+        // OpenCV's TIFF decoder (libtiff's RGBA reader) applies the Orientation tag itself, even
+        // with IMREAD_UNCHANGED; the probe reports it and the displayed sides to match.
         OCULAR_ASSIGN_OR_RETURN(const cv::Mat img, ImDecode(bytes, cv::IMREAD_UNCHANGED));
-        bgr = ToBgr8(img);
+        OCULAR_ASSIGN_OR_RETURN(cv::Mat img8, ToBgr8(img));
+        bgr = ResizeTo(img8, probed, factor);
         break;
       }
       case ImageFormat::kGif:
-        bgr = DecodeGif(bytes);
+        bgr = DecodeGif(bytes, factor);
         break;
       case ImageFormat::kIco: {
         OCULAR_ASSIGN_OR_RETURN(const IcoEntry entry, SelectIcoEntry(bytes));
-        bgr = DecodeIco(bytes, entry);
+        OCULAR_ASSIGN_OR_RETURN(cv::Mat img8, DecodeIco(bytes, entry));
+        bgr = ResizeTo(img8, probed, factor);
         break;
       }
       case ImageFormat::kUnknown:
@@ -274,9 +337,8 @@ StatusOr<DecodedImage> DecodeImage(std::span<const std::uint8_t> bytes, const Im
   }
   if (!bgr.ok()) return bgr.status();
 
-  const auto reduced = [&](int side) { return (side + reduction.factor - 1) / reduction.factor; };
-  if (bgr->type() != CV_8UC3 || bgr->cols != reduced(probed.width) ||
-      bgr->rows != reduced(probed.height)) {
+  if (bgr->type() != CV_8UC3 || bgr->cols != Reduced(probed.width, factor) ||
+      bgr->rows != Reduced(probed.height, factor)) {
     return FormatError("the decoded image does not match its header");
   }
   DecodedImage out;

@@ -108,8 +108,17 @@ StatusOr<IcoEntry> SelectIcoEntry(Bytes bytes);
 StatusOr<cv::Mat> DecodeIco(Bytes bytes, const IcoEntry& entry);
 
 // GIF (gif_decoder.cc): the first frame composited onto the logical screen (background and
-// transparent pixels white), CV_8UC3 BGR of the logical screen size.
-StatusOr<cv::Mat> DecodeGif(Bytes bytes);
+// transparent pixels white), CV_8UC3 BGR of the logical screen size divided by `factor` (rounded
+// up; each pixel the mean of its factor x factor block). REQUIRES: 1 <= factor <= kMaxReduction.
+StatusOr<cv::Mat> DecodeGif(Bytes bytes, int factor = 1);
+
+// PNG (png_reduced.cc) decoded while streaming at 1/factor (rounded up; block means, alpha
+// composited onto white), without ever holding the full raster. REQUIRES: 1 <= factor <=
+// kMaxReduction and PngComplete(bytes).
+StatusOr<cv::Mat> DecodePngReduced(Bytes bytes, int factor);
+
+// The largest reduction factor the decoders use (block sums stay within 32 bits).
+inline constexpr int kMaxReduction = 256;
 
 // Structural checks run before a decoder sees the data (image_structure.cc). Each is cheap (a
 // walk over segment/chunk headers, or a memchr scan for JPEG) and false for a cut file.

@@ -115,15 +115,19 @@ StatusOr<ImageInfo> ProbeTiff(Bytes bytes) {
   const ByteReader r(bytes);
   const auto header = ReadTiffHeader(r);
   if (!header) return Truncated("TIFF");
-  const std::uint16_t tags[2] = {256, 257};  // ImageWidth, ImageLength
-  std::optional<std::uint64_t> values[2];
-  if (!ReadIfdTags(r, *header, tags, values, 2)) return Truncated("TIFF");
+  const std::uint16_t tags[3] = {256, 257, 274};  // ImageWidth, ImageLength, Orientation
+  std::optional<std::uint64_t> values[3];
+  if (!ReadIfdTags(r, *header, tags, values, 3)) return Truncated("TIFF");
   if (!values[0] || !values[1]) return FormatError("the TIFF header has no image dimensions");
   if (*values[0] > INT32_MAX || *values[1] > INT32_MAX) {
     return FormatError("the header declares impossible dimensions");
   }
-  return MakeInfo(ImageFormat::kTiff, static_cast<std::int64_t>(*values[0]),
-                  static_cast<std::int64_t>(*values[1]));
+  OCULAR_ASSIGN_OR_RETURN(ImageInfo info,
+                          MakeInfo(ImageFormat::kTiff, static_cast<std::int64_t>(*values[0]),
+                                   static_cast<std::int64_t>(*values[1])));
+  // The Orientation tag means what EXIF's does (same tag, same values); others are ignored.
+  if (values[2] && *values[2] >= 1 && *values[2] <= 8) info.orientation = static_cast<int>(*values[2]);
+  return info;
 }
 
 // ---- single formats -----------------------------------------------------------------------
@@ -191,6 +195,26 @@ StatusOr<ImageInfo> ProbeBmp(Bytes bytes) {
   return MakeInfo(ImageFormat::kBmp, width, height);
 }
 
+// The orientation in a WebP's EXIF chunk (VP8X files only), walking the RIFF chunks; 1 when
+// absent or malformed. Some writers keep JPEG's "Exif\0\0" prefix in the chunk: skipped.
+int WebpExifOrientation(const ByteReader& r) {
+  std::size_t pos = 12;
+  for (int chunks = 0; chunks < 64; ++chunks) {
+    const auto size = r.U32(pos + 4, false);
+    if (!size || !r.Has(pos, 8)) return 1;
+    if (r.Matches(pos, "EXIF")) {
+      const std::size_t n = std::min<std::size_t>(*size, r.size() - pos - 8);
+      Bytes payload = r.Sub(pos + 8, n);
+      if (ByteReader(payload).Matches(0, std::string_view("Exif\0\0", 6))) {
+        payload = payload.subspan(6);
+      }
+      return ExifOrientation(payload);
+    }
+    pos += 8 + std::size_t{*size} + (*size & 1);
+  }
+  return 1;
+}
+
 StatusOr<ImageInfo> ProbeWebp(Bytes bytes) {
   const ByteReader r(bytes);
   if (r.Matches(12, "VP8 ")) {
@@ -215,6 +239,7 @@ StatusOr<ImageInfo> ProbeWebp(Bytes bytes) {
     OCULAR_ASSIGN_OR_RETURN(ImageInfo info, MakeInfo(ImageFormat::kWebp, (*w & 0xffffff) + 1,
                                                      ((*h >> 8) & 0xffffff) + 1));
     info.animated = (*flags & 0x02) != 0;
+    if (*flags & 0x08) info.orientation = WebpExifOrientation(r);
     return info;
   }
   return Truncated("WEBP");

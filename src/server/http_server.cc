@@ -22,6 +22,7 @@
 #include <spdlog/spdlog.h>
 
 #include "server/auth.h"
+#include "server/http_framing.h"
 
 namespace ocular::server {
 namespace {
@@ -89,8 +90,36 @@ class Session {
     // Content-Length, losing the path we need for an API-shaped answer); set in OnHeader.
     parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     lowest().expires_after(config_.options.read_timeout);
-    http::async_read_header(self().stream(), buffer_, *parser_,
-                            beast::bind_front_handler(&Session::OnHeader, self().shared_from_this()));
+    ReadHead();
+  }
+
+  // Reads until the request head is complete and passes the strict framing check
+  // (http_framing.h), then lets Beast parse it from the buffer.
+  void ReadHead() {
+    const auto data = buffer_.data();
+    const std::string_view received(static_cast<const char*>(data.data()), data.size());
+    HeadScan scan = ScanRequestHead(received);
+    if (scan.kind == HeadScan::Kind::kRejected) {
+      config_.counters->Error("malformed_" + scan.reason);
+      return Reject(HttpHandler::Rejection::kMalformed, 0, /*with_path=*/false);
+    }
+    if (scan.kind == HeadScan::Kind::kComplete) {
+      return http::async_read_header(
+          self().stream(), buffer_, *parser_,
+          beast::bind_front_handler(&Session::OnHeader, self().shared_from_this()));
+    }
+    if (received.size() >= config_.options.max_header_bytes) {
+      return Reject(HttpHandler::Rejection::kHeaderTooLarge, 0, false);
+    }
+    const std::size_t want =
+        std::min<std::size_t>(16 * 1024, config_.options.max_header_bytes - received.size());
+    self().stream().async_read_some(
+        buffer_.prepare(want),
+        [keep = self().shared_from_this()](beast::error_code ec, std::size_t n) {
+          keep->buffer_.commit(n);
+          if (ec) return keep->OnReadError(ec, /*in_header=*/true);
+          keep->ReadHead();
+        });
   }
 
   void OnHeader(beast::error_code ec, std::size_t) {

@@ -166,6 +166,12 @@ std::string_view AddressClassName(AddressClass c) {
   return "reserved";
 }
 
+std::string AddressClassWithArticle(AddressClass c) {
+  const std::string_view name = AddressClassName(c);
+  const bool vowel = name.find_first_of("aeiou") == 0;
+  return std::string(vowel ? "an " : "a ") + std::string(name);
+}
+
 AddressClass Classify(const IpAddress& a) {
   if (!a.v6) return ClassifyV4(a);
   if (std::optional<IpAddress> v4 = a.EmbeddedV4()) {

@@ -56,6 +56,8 @@ enum class AddressClass {
 };
 
 std::string_view AddressClassName(AddressClass c);
+// The name with its indefinite article, for messages: "an unspecified", "a private".
+std::string AddressClassWithArticle(AddressClass c);
 AddressClass Classify(const IpAddress& address);
 
 // The SSRF decision: allowlisted blocks first, then only public addresses.

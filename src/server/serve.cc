@@ -125,8 +125,8 @@ int RunServe(ServeOptions o) {
   }
   if (o.workers < 0 || o.queue < 0 || o.io_threads < 0 || o.intra_op_threads < 1 || o.max_connections < 1 ||
       o.max_header_bytes < 1024 || o.max_body_bytes < 1024 || o.read_timeout_s <= 0 ||
-      o.write_timeout_s <= 0 || o.url_connect_timeout_s <= 0 || o.url_timeout_s <= 0 ||
-      o.rate_limit < 0 || o.rate_burst < 0 || o.read_store_timeout_s <= 0 ||
+      o.write_timeout_s <= 0 || o.url_connect_timeout_s <= 0 || o.url_dns_timeout_s <= 0 ||
+      o.url_timeout_s <= 0 || o.rate_limit < 0 || o.rate_burst < 0 || o.read_store_timeout_s <= 0 ||
       o.shutdown_delay_s < 0 || o.shutdown_grace_s <= 0) {
     spdlog::error("invalid limits: counts, sizes and timeouts must be positive");
     return 2;
@@ -253,11 +253,13 @@ int RunServe(ServeOptions o) {
   std::thread loader([&] {
     UrlFetchOptions fetch;
     fetch.policy = *policy;
+    fetch.dns_timeout = Ms(o.url_dns_timeout_s);
     fetch.connect_timeout = Ms(o.url_connect_timeout_s);
     fetch.total_timeout = Ms(o.url_timeout_s);
     api::ServiceOptions so;
     so.model_repo = o.model_repo;
     so.intra_op_threads = o.intra_op_threads;
+    so.max_decode_pixels = o.max_decode_pixels;
     so.galleries_dir = o.galleries_dir;
     so.enable_celebrities = o.enable_celebrities;
     so.detector = o.detector;

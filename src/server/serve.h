@@ -27,12 +27,14 @@ struct ServeOptions {
   int queue = 0;                           // waiting analyses before 429; 0 = 8 x workers
   int io_threads = 0;                      // network threads; 0 = min(2, cores)
   int intra_op_threads = 1;                // ONNX Runtime threads per session (see docs/server.md)
+  long long max_decode_pixels = 12'000'000;  // per-request pixel budget (EngineOptions)
   int max_connections = 512;
   int max_header_bytes = 16 * 1024;
   long long max_body_bytes = 20971520LL + 1024 * 1024;  // 20 MiB images + 1 MiB margin
   double read_timeout_s = 30;              // per request (TLS handshake, headers + body)
   double write_timeout_s = 30;             // per response
   std::vector<std::string> allow_url_cidrs;  // private ranges URL fetching may reach anyway
+  double url_dns_timeout_s = 5;            // per host name lookup of an image URL
   double url_connect_timeout_s = 5;
   double url_timeout_s = 15;               // whole URL fetch, redirects included
   std::string public_url;                  // origin for Operation-Location; "" = from Host

@@ -1,5 +1,7 @@
 #include "server/url_fetcher.h"
 
+#include "server/dns_lookup.h"
+
 #include <curl/curl.h>
 #include <netdb.h>
 #include <sys/socket.h>
@@ -43,7 +45,8 @@ struct Target {
 };
 
 // Parses the URL, resolves its host and picks the first address the policy allows.
-StatusOr<Target> ResolveTarget(const UrlFetchOptions& options, const std::string& url) {
+StatusOr<Target> ResolveTarget(const UrlFetchOptions& options, const std::string& url,
+                               std::chrono::milliseconds remaining) {
   std::unique_ptr<CURLU, CurlUrlDeleter> u(curl_url());
   if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
     return UrlError("it is not a valid absolute URL.");
@@ -62,34 +65,33 @@ StatusOr<Target> ResolveTarget(const UrlFetchOptions& options, const std::string
 
   if (std::optional<IpAddress> literal = IpAddress::Parse(t.host)) {
     if (!options.policy.IsAllowed(*literal)) {
-      return UrlError("the host is a " + std::string(AddressClassName(Classify(*literal))) +
+      return UrlError("the host is " + AddressClassWithArticle(Classify(*literal)) +
                       " address, which is not allowed.");
     }
     t.address = *literal;
     return t;
   }
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* found = nullptr;
-  if (getaddrinfo(t.host.c_str(), nullptr, &hints, &found) != 0 || found == nullptr) {
+  StatusOr<std::vector<IpAddress>> found =
+      ResolveWithTimeout(t.host, std::min(options.dns_timeout, remaining), options.resolver);
+  if (!found.ok()) {
+    if (found.status().code() == StatusCode::kDeadlineExceeded) {
+      return UrlError("the host name could not be resolved in time.");
+    }
     return UrlError("the host name could not be resolved.");
   }
+  if (found->empty()) return UrlError("the host name could not be resolved.");
   std::optional<IpAddress> chosen;
   std::optional<AddressClass> refused;
-  for (addrinfo* ai = found; ai != nullptr; ai = ai->ai_next) {
-    if (ai->ai_family != AF_INET && ai->ai_family != AF_INET6) continue;
-    IpAddress a = IpAddress::FromSockaddr(ai->ai_addr);
+  for (const IpAddress& a : *found) {
     if (options.policy.IsAllowed(a)) {
       chosen = a;
       break;
     }
     if (!refused) refused = Classify(a);
   }
-  freeaddrinfo(found);
   if (!chosen) {
     if (refused) {
-      return UrlError("the host resolves to a " + std::string(AddressClassName(*refused)) +
+      return UrlError("the host resolves to " + AddressClassWithArticle(*refused) +
                       " address, which is not allowed.");
     }
     return UrlError("the host name could not be resolved.");
@@ -173,7 +175,9 @@ StatusOr<std::string> FetchUrl(const UrlFetchOptions& options, const std::string
   const Clock::time_point deadline = Clock::now() + options.total_timeout;
   std::string current = url;
   for (int redirects = 0;; ++redirects) {
-    StatusOr<Target> target = ResolveTarget(options, current);
+    StatusOr<Target> target = ResolveTarget(
+        options, current,
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()));
     if (!target.ok()) return target.status();
     auto remaining =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();

@@ -5,7 +5,7 @@
 //   - the host name is resolved here (getaddrinfo) and every candidate address is checked with
 //     the AddressPolicy; the connection is pinned to the checked address (CURLOPT_RESOLVE), so
 //     a second DNS answer (rebinding) cannot redirect it; proxies from the environment are ignored;
-//   - connect and total timeouts; the download stops as soon as it exceeds `max_bytes`;
+//   - DNS lookup, connect and total timeouts; the download stops as soon as it exceeds `max_bytes`;
 //   - errors are InvalidArgument with inner code InvalidImageUrl, and their messages never
 //     contain the URL (nor its query string): only the reason;
 //   - nothing is written to disk; the body lives in the returned string only.
@@ -17,16 +17,19 @@
 
 #include "api/http_types.h"
 #include "core/status.h"
+#include "server/dns_lookup.h"
 #include "server/net_policy.h"
 
 namespace ocular::server {
 
 struct UrlFetchOptions {
   AddressPolicy policy;                                   // default: public addresses only
+  std::chrono::milliseconds dns_timeout{5000};           // per host name lookup (dns_lookup.h)
   std::chrono::milliseconds connect_timeout{5000};       // per connection attempt
   std::chrono::milliseconds total_timeout{15000};        // whole fetch, redirects included
   int max_redirects = 3;                                  // the 4th redirect is an error
   std::string user_agent = "ocular-url-fetcher/0.1";
+  Resolver resolver;  // empty (default): SystemResolve (getaddrinfo); tests inject their own
 };
 
 // Fetches `url` under the options' policy. Thread-safe (one curl easy handle per call).

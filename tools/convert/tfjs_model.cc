@@ -150,20 +150,50 @@ StatusOr<std::string> Base64Decode(std::string_view text) {
   return out;
 }
 
-StatusOr<std::map<std::string, Tensor>> DecodeWeights(const json& manifest, std::string_view blob) {
+namespace {
+
+// The element count of a weight whose every element takes at least `bytes_each` bytes of the
+// `available` shard bytes; an error for a negative dimension or a count the shards cannot hold
+// (checked before anything is allocated, without overflow).
+StatusOr<int64_t> CheckedElements(const Shape& shape, size_t bytes_each, size_t available,
+                                  const std::string& name) {
+  const uint64_t limit = available / bytes_each;
+  uint64_t n = 1;
+  for (int64_t d : shape) {
+    if (d < 0) return InvalidArgument("weight '" + name + "' has a negative dimension");
+    if (d == 0) return int64_t{0};
+  }
+  for (int64_t d : shape) {
+    if (n > limit / static_cast<uint64_t>(d)) {
+      return InvalidArgument("weight shards too short for weight '" + name + "'");
+    }
+    n *= static_cast<uint64_t>(d);
+  }
+  return static_cast<int64_t>(n);
+}
+
+StatusOr<std::map<std::string, Tensor>> DecodeWeightsUnchecked(const json& manifest,
+                                                               std::string_view blob) {
   std::map<std::string, Tensor> out;
   size_t off = 0;
+  if (!manifest.is_array()) return InvalidArgument("the weights manifest is not a list");
   for (const json& group : manifest) {
     for (const json& w : group.at("weights")) {
       const std::string name = w.at("name").get<std::string>();
       const std::string dtype = w.at("dtype").get<std::string>();
       Tensor t;
       t.shape = w.at("shape").get<Shape>();
-      const int64_t n = NumElements(t.shape);
       if (dtype == "float32") t.dtype = DType::kFloat;
       else if (dtype == "int32") t.dtype = DType::kInt32;
       else if (dtype == "bool") t.dtype = DType::kBool;
       else return Unsupported("weight '" + name + "' has unsupported dtype " + dtype);
+      size_t bytes_each = t.dtype == DType::kBool ? 1 : 4;
+      if (w.contains("quantization")) {
+        const std::string qd = w["quantization"].at("dtype").get<std::string>();
+        bytes_each = qd == "uint8" ? 1 : 2;
+      }
+      OCULAR_ASSIGN_OR_RETURN(const int64_t n,
+                              CheckedElements(t.shape, bytes_each, blob.size() - off, name));
       t.v.resize(n);
       auto need = [&](size_t bytes) -> Status {
         if (off + bytes > blob.size())
@@ -221,6 +251,19 @@ StatusOr<std::map<std::string, Tensor>> DecodeWeights(const json& manifest, std:
     }
   }
   return out;
+}
+
+}  // namespace
+
+StatusOr<std::map<std::string, Tensor>> DecodeWeights(const json& manifest, std::string_view blob) {
+  // The manifest is untrusted input: JSON type and key errors become a Status here.
+  try {
+    return DecodeWeightsUnchecked(manifest, blob);
+  } catch (const json::exception& e) {
+    return InvalidArgument(std::string("malformed weights manifest: ") + e.what());
+  } catch (const std::bad_alloc&) {
+    return InvalidArgument("the weights manifest declares more data than can be held");
+  }
 }
 
 namespace {

@@ -70,6 +70,15 @@ StatusOr<LineCrop> CropLine(const cv::Mat& image, const Quad& q) {
   }
 }
 
+std::string PpOcrModelLabel(const std::filesystem::path& model) {
+  if (model.filename() == "model.onnx" && !model.parent_path().parent_path().empty()) {
+    const std::filesystem::path version = model.parent_path();
+    return "model '" + version.parent_path().filename().string() + "' " +
+           version.filename().string();
+  }
+  return "model '" + model.stem().string() + "'";
+}
+
 // ---- detector ----
 
 PpOcrDetector::~PpOcrDetector() = default;
@@ -77,7 +86,7 @@ PpOcrDetector::~PpOcrDetector() = default;
 StatusOr<std::unique_ptr<PpOcrDetector>> PpOcrDetector::Create(const std::filesystem::path& model,
                                                                PpOcrDetectorOptions options) {
   std::unique_ptr<PpOcrDetector> d(new PpOcrDetector());
-  OCULAR_ASSIGN_OR_RETURN(d->session_, runtime::Session::Create(model, "text detection model"));
+  OCULAR_ASSIGN_OR_RETURN(d->session_, runtime::Session::Create(model, PpOcrModelLabel(model)));
   if (d->session_->inputs().size() != 1 || d->session_->outputs().empty()) {
     return FailedPrecondition("text detection model: expected 1 input and 1 output");
   }
@@ -204,7 +213,7 @@ StatusOr<std::unique_ptr<PpOcrRecognizer>> PpOcrRecognizer::Create(
     r->keys_.push_back(line);
   }
   r->keys_.push_back(" ");  // PaddleOCR use_space_char
-  OCULAR_ASSIGN_OR_RETURN(r->session_, runtime::Session::Create(model, "text recognition model"));
+  OCULAR_ASSIGN_OR_RETURN(r->session_, runtime::Session::Create(model, PpOcrModelLabel(model)));
   if (r->session_->inputs().size() != 1 || r->session_->outputs().empty()) {
     return FailedPrecondition("text recognition model: expected 1 input and 1 output");
   }

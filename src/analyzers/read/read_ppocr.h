@@ -28,6 +28,11 @@ struct TextBox {
   double score = 0;  // mean text probability inside the box
 };
 
+// The session label of a PaddleOCR model file, so its inference metrics carry its model name
+// like every other model's: "model 'ppocr-det' 2026-11-26" for <repo>/ppocr-det/2026-11-26/
+// model.onnx, else "model '<file stem>'".
+std::string PpOcrModelLabel(const std::filesystem::path& model);
+
 struct PpOcrDetectorOptions {
   int limit_side = 960;        // longer side is scaled down to at most this (multiple of 32)
   float bin_threshold = 0.3f;  // probability map binarisation

@@ -8,6 +8,7 @@
 
 #include "analyzers/read/read_engine.h"
 #include "analyzers/read/read_languages.h"
+#include "analyzers/read/read_ppocr.h"
 #include "read_test_util.h"
 
 namespace ocular {
@@ -320,6 +321,23 @@ TEST(ReadTesseractTest, MissingPackIsUnavailable) {
   EXPECT_EQ(lease.status().code(), StatusCode::kUnavailable);
   // The failed slot is released: a second try fails the same way instead of blocking.
   EXPECT_FALSE(pool.Acquire("eng").ok());
+}
+
+}  // namespace
+}  // namespace ocular
+
+namespace ocular {
+namespace {
+
+// The text models' inference metrics are labelled with their model names, like every other
+// model's (runtime/session.h takes the quoted name of the label).
+TEST(PpOcrModelLabel, IsTheRepositoryName) {
+  EXPECT_EQ(PpOcrModelLabel("models/ppocr-det/2026-11-26/model.onnx"),
+            "model 'ppocr-det' 2026-11-26");
+  EXPECT_EQ(PpOcrModelLabel("/srv/repo/ppocr-rec/2026-11-26/model.onnx"),
+            "model 'ppocr-rec' 2026-11-26");
+  EXPECT_EQ(PpOcrModelLabel(".deps/npm/x/assets/ch_PP-OCRv4_det_infer.onnx"),
+            "model 'ch_PP-OCRv4_det_infer'");
 }
 
 }  // namespace

@@ -51,6 +51,23 @@ TEST(DecodeWeightsTest, Uint16Float16Float32AndInt32InManifestOrder) {
   EXPECT_EQ(w->at("i").v, (std::vector<double>{-42}));
 }
 
+// Found by fuzz/tfjs_weights: a malformed manifest threw nlohmann exceptions out of the API, and
+// a declared shape was allocated before the shards were checked to hold it.
+TEST(DecodeWeightsTest, MalformedManifestsAreErrorsNotExceptionsOrAllocations) {
+  const std::string blob(8, '\0');
+  for (const char* manifest :
+       {R"([{"paths": ["a"], "weights66": []}])", R"({"weights": []})",
+        R"([{"weights": [{"name": 1, "shape": [2], "dtype": "float32"}]}])",
+        R"([{"weights": [{"name": "q", "shape": [2], "dtype": "float32", "quantization": 3}]}])",
+        R"([{"weights": [{"name": "big", "shape": [1000000000000, 1000000], "dtype": "float32"}]}])",
+        R"([{"weights": [{"name": "neg", "shape": [-1, 4], "dtype": "float32"}]}])"}) {
+    SCOPED_TRACE(manifest);
+    StatusOr<std::map<std::string, Tensor>> w = Internal("not run");
+    EXPECT_NO_THROW(w = DecodeWeights(json::parse(manifest), blob));
+    EXPECT_FALSE(w.ok());
+  }
+}
+
 TEST(DecodeWeightsTest, ShortShardsAndStringWeightsAreErrors) {
   const json manifest = json::parse(R"([{"paths": ["x"], "weights": [
       {"name": "w", "shape": [4], "dtype": "float32"}]}])");

@@ -172,24 +172,28 @@ TEST(DecodeImageTest, ReducedJpegDecode) {
   const ByteVec jpg = testing::ReadTestImage("logo_mcdonalds_sign.jpg");
   const auto info = ProbeImage(Span(jpg));
   ASSERT_TRUE(info.ok());
-  const auto quarter = DecodeImage(Span(jpg), *info, DecodeOptions{1000});
-  ASSERT_TRUE(quarter.ok()) << quarter.status().ToString();
-  EXPECT_EQ(quarter->bgr.cols, 1406);
-  EXPECT_EQ(quarter->bgr.rows, 938);  // ceil(3749 / 4)
-  EXPECT_EQ(quarter->info.width, 5624);
-  EXPECT_EQ(quarter->info.height, 3749);
-  EXPECT_DOUBLE_EQ(quarter->scale(), 0.25);
+  // f = 5624 / 1000 = 5: DCT 1/4, then an area resize to ceil(5624 / 5) x ceil(3749 / 5).
+  const auto fifth = DecodeImage(Span(jpg), *info, DecodeOptions{1000});
+  ASSERT_TRUE(fifth.ok()) << fifth.status().ToString();
+  EXPECT_EQ(fifth->bgr.cols, 1125);
+  EXPECT_EQ(fifth->bgr.rows, 750);
+  EXPECT_EQ(fifth->info.width, 5624);
+  EXPECT_EQ(fifth->info.height, 3749);
+  EXPECT_DOUBLE_EQ(fifth->scale(), 1125.0 / 5624);
   const auto eighth = DecodeImage(Span(jpg), *info, DecodeOptions{703});
   ASSERT_TRUE(eighth.ok());
   EXPECT_EQ(eighth->bgr.cols, 703);
+  EXPECT_EQ(eighth->bgr.rows, 469);  // ceil(3749 / 8)
+  EXPECT_EQ(MaxAbsDiff(eighth->bgr, cv::imdecode(cv::Mat(jpg), cv::IMREAD_REDUCED_COLOR_8)), 0);
   const auto half = DecodeImage(Span(jpg), *info, DecodeOptions{2000});
   ASSERT_TRUE(half.ok());
   EXPECT_EQ(half->bgr.cols, 2812);
-  // Reductions never apply to other formats: a PNG decodes at full size.
+  // Other formats are reduced too (image_reduce_test.cc checks the pixels).
   const ByteVec png = testing::ReadTestImage("portrait_astronaut.png");
   const auto png_decoded = ProbeAndDecode(png, DecodeOptions{60});
   ASSERT_TRUE(png_decoded.ok());
-  EXPECT_EQ(png_decoded->scale(), 1.0);
+  const int f = std::max(png_decoded->info.width, png_decoded->info.height) / 60;
+  EXPECT_EQ(png_decoded->bgr.cols, (png_decoded->info.width + f - 1) / f);
 }
 
 bool IsWhite(const cv::Vec3b& px) { return px == cv::Vec3b(255, 255, 255); }

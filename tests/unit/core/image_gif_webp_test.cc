@@ -132,6 +132,33 @@ TEST(HandMadeGifTest, TransparencyBackgroundAndInterlace) {
   EXPECT_EQ(bad.status().inner_code(), "InvalidImageFormat");
 }
 
+// Reduced decoding streams into 1/factor of the screen: each pixel is the mean of its block of
+// the full decode (white where no frame pixel is painted).
+TEST(HandMadeGifTest, ReducedScreenIsTheBlockMeans) {
+  GifFrame frame{2, 1, 4, 11, {}, true};
+  for (int i = 0; i < 44; ++i) frame.indices.push_back(i % 4);
+  const ByteVec gif = MakeGif(7, 13, /*transparent=*/1, {frame});
+  const auto full = ProbeAndDecode(gif);
+  ASSERT_TRUE(full.ok());
+  const auto info = ProbeImage(Span(gif));
+  const auto reduced = DecodeImage(Span(gif), *info, {.min_long_side = 0, .max_pixels = 28});
+  ASSERT_TRUE(reduced.ok()) << reduced.status().ToString();
+  ASSERT_EQ(reduced->bgr.size(), cv::Size(4, 7));  // f = 2
+  for (int oy = 0; oy < 7; ++oy) {
+    for (int ox = 0; ox < 4; ++ox) {
+      int sum[3] = {0, 0, 0}, n = 0;
+      for (int y = 2 * oy; y < std::min(13, 2 * oy + 2); ++y) {
+        for (int x = 2 * ox; x < std::min(7, 2 * ox + 2); ++x, ++n) {
+          for (int c = 0; c < 3; ++c) sum[c] += full->bgr.at<cv::Vec3b>(y, x)[c];
+        }
+      }
+      for (int c = 0; c < 3; ++c) {
+        EXPECT_EQ(reduced->bgr.at<cv::Vec3b>(oy, ox)[c], (sum[c] + n / 2) / n) << ox << "," << oy;
+      }
+    }
+  }
+}
+
 // RIFF chunk with even padding.
 ByteVec Chunk(std::string_view fourcc, const ByteVec& payload) {
   ByteVec c;

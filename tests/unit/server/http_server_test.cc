@@ -221,6 +221,46 @@ TEST_F(HttpServerTest, GarbageIs400) {
   EXPECT_EQ(r.rfind("HTTP/1.1 400", 0), 0u) << r;
 }
 
+// Request-smuggling relatives (http_framing.h and Beast's own checks): each is answered 400 and
+// the connection closed, without reaching the handler.
+TEST_F(HttpServerTest, StrictFraming) {
+  Start({});
+  const std::pair<const char*, std::string> cases[] = {
+      {"gzip with Content-Length", "POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip\r\n"
+                                   "Content-Length: 5\r\n\r\nhello"},
+      {"chunked with Content-Length", "POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n"
+                                      "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"},
+      {"gzip alone", "POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip\r\n\r\n"},
+      {"no Host", "GET /x HTTP/1.1\r\n\r\n"},
+      {"two Hosts", "GET /x HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"},
+      {"duplicate Content-Length", "POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n"
+                                   "Content-Length: 5\r\n\r\nhello"},
+      {"Content-Length list", "POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 5, 5\r\n\r\nhello"},
+      {"obs-fold", "GET /x HTTP/1.1\r\nHost: h\r\nX-A: 1\r\n 2\r\n\r\n"},
+      {"bare LF", "GET /x HTTP/1.1\nHost: h\n\n"},
+      {"invalid chunk size", "POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+                             "zz\r\nabc\r\n0\r\n\r\n"},
+      {"overflowing chunk size", "POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n"
+                                 "\r\n10000000000000000\r\nabc\r\n0\r\n\r\n"},
+      {"negative chunk size", "POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n"
+                              "\r\n-3\r\nabc\r\n0\r\n\r\n"},
+  };
+  for (const auto& [name, request] : cases) {
+    Client c(port_);
+    ASSERT_TRUE(c.Send(request)) << name;
+    std::string r = c.Read(5s, CompleteResponse);
+    EXPECT_EQ(r.rfind("HTTP/1.1 400", 0), 0u) << name << ": " << r;
+    EXPECT_NE(r.find("Connection: close"), std::string::npos) << name;
+    c.Read(5s);
+    EXPECT_TRUE(c.closed()) << name;
+  }
+  EXPECT_EQ(handler_.handled.load(), 0);
+  // HTTP/1.0 needs no Host.
+  Client c(port_);
+  ASSERT_TRUE(c.Send("GET /x HTTP/1.0\r\n\r\n"));
+  EXPECT_EQ(c.Read(5s, CompleteResponse).rfind("HTTP/1.1 200", 0), 0u);
+}
+
 TEST_F(HttpServerTest, SlowClientIsDroppedAtTheReadDeadline) {
   ListenerOptions o;
   o.read_timeout = 300ms;

@@ -127,3 +127,16 @@ TEST(ParseHostPort, Forms) {
 
 }  // namespace
 }  // namespace ocular::server
+
+namespace ocular::server {
+namespace {
+
+TEST(AddressClassWithArticle, UsesAnBeforeVowels) {
+  EXPECT_EQ(AddressClassWithArticle(AddressClass::kUnspecified), "an unspecified");
+  EXPECT_EQ(AddressClassWithArticle(AddressClass::kPrivate), "a private");
+  EXPECT_EQ(AddressClassWithArticle(AddressClass::kLoopback), "a loopback");
+  EXPECT_EQ(AddressClassWithArticle(AddressClass::kLinkLocal), "a link-local");
+}
+
+}  // namespace
+}  // namespace ocular::server

@@ -1,0 +1,48 @@
+// Image ingestion as a request runs it: byte size, probe, dimension limits and decode, with the
+// decode options taken from the first byte (reduced or full resolution, pixel budget, API).
+// Decoded pixels are summed so a sanitizer sees any uninitialised or out-of-bounds read.
+//
+// Limit before allocation: images over 4 MP (after the chosen reduction) are probed and checked
+// but not decoded, so one input never costs seconds (the production bound, 256 MP, is covered
+// by the unit tests and bench/bombs, not by the fuzzer).
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "core/image.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size < 1) return 0;
+  const std::uint8_t mode = data[0];
+  const std::span<const std::uint8_t> bytes(data + 1, size - 1);
+  static constexpr int kSides[4] = {0, 64, 512, 1024};
+  static constexpr std::int64_t kBudgets[4] = {0, 1 << 16, 1 << 20, 12'000'000};
+  ocular::DecodeOptions options;
+  options.min_long_side = kSides[mode & 3];
+  options.max_pixels = kBudgets[(mode >> 2) & 3];
+  const ocular::ApiVersion api =
+      (mode & 0x10) ? ocular::ApiVersion::kV32 : ocular::ApiVersion::kV40;
+
+  if (!ocular::CheckByteSize(bytes.size(), api).ok()) return 0;
+  auto info = ocular::ProbeImage(bytes);
+  if (!info.ok()) return 0;
+  if (!ocular::CheckDimensions(*info, ocular::ImageLimits::ForApi(api)).ok()) return 0;
+  const int f = ocular::ReductionFactor(*info, options);
+  const std::int64_t w = (info->width + f - 1) / f, h = (info->height + f - 1) / f;
+  if (std::int64_t{info->width} * info->height > 4'000'000 * std::int64_t{f} * f ||
+      w * h > 4'000'000) {
+    return 0;
+  }
+  auto image = ocular::DecodeImage(bytes, *info, options);
+  if (!image.ok()) return 0;
+  if (image->bgr.cols != w || image->bgr.rows != h || image->bgr.type() != CV_8UC3)
+    __builtin_trap();
+  unsigned sum = 0;
+  for (int y = 0; y < image->bgr.rows; ++y) {
+    const std::uint8_t* row = image->bgr.ptr<std::uint8_t>(y);
+    for (int x = 0; x < image->bgr.cols * 3; ++x) sum += row[x];
+  }
+  volatile unsigned sink = sum;
+  (void)sink;
+  return 0;
+}
