@@ -30,7 +30,8 @@ std::vector<std::string> Split(const std::string& s) {
 std::string NowIso() {
   const auto now = std::chrono::system_clock::now();
   const std::time_t t = std::chrono::system_clock::to_time_t(now);
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) % 1000;
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) % 1000;
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[40];
@@ -51,11 +52,13 @@ Response FromStatus(const Status& s) {
   switch (s.code()) {
     case StatusCode::kInvalidArgument:
     case StatusCode::kUnsupported:
-      if (inner == "InvalidImageUrl") return CustomVisionError(400, "BadRequestImageUrl", s.message());
+      if (inner == "InvalidImageUrl")
+        return CustomVisionError(400, "BadRequestImageUrl", s.message());
       if (inner == "InvalidImageSize") {
         return CustomVisionError(400, "BadRequestImageDimensions", s.message());
       }
-      if (inner == "InvalidImageFormat") return CustomVisionError(400, "BadRequestImageFormat", s.message());
+      if (inner == "InvalidImageFormat")
+        return CustomVisionError(400, "BadRequestImageFormat", s.message());
       if (s.message().find("size") != std::string::npos) {
         return CustomVisionError(400, "BadRequestImageSizeBytes", s.message());
       }
@@ -87,9 +90,7 @@ Response CustomVisionError(int http_status, const std::string& code, const std::
 Response HandleCustomVision(const RouteContext& ctx) {
   // Segments keep their case (project ids and published names); keywords compare lower-case.
   std::vector<std::string> seg = Split(PercentDecode(ctx.request.path));
-  const auto not_found = [] {
-    return CustomVisionError(404, "NotFound", "Resource not found");
-  };
+  const auto not_found = [] { return CustomVisionError(404, "NotFound", "Resource not found"); };
   // customvision, v3.x, prediction, {projectId}, {classify|detect}, iterations, {name}, image|url,
   // [nostore]
   if (seg.size() < 8 || seg.size() > 9 || ctx.request.method != "POST") return not_found();
@@ -112,7 +113,8 @@ Response HandleCustomVision(const RouteContext& ctx) {
   std::shared_ptr<const CustomModelSet> set = holder->Get();
   std::shared_ptr<const CustomModel> model = set->Find(name);
   bool project_known = false;
-  for (const auto& [n, m] : set->models) project_known = project_known || m->project_id() == project;
+  for (const auto& [n, m] : set->models)
+    project_known = project_known || m->project_id() == project;
   if (!project_known) return CustomVisionError(404, "NotFoundProject", "Invalid project.");
   if (!model || model->project_id() != project) {
     return CustomVisionError(404, "NotFoundIteration", "Invalid iteration.");
@@ -124,8 +126,8 @@ Response HandleCustomVision(const RouteContext& ctx) {
   }
   // The image route takes the body; the url route a JSON {"url": ...} (ImageBytes handles both).
   const auto ct = ctx.request.headers.find("content-type");
-  const bool json_body = ct != ctx.request.headers.end() &&
-                         Lower(ct->second).starts_with("application/json");
+  const bool json_body =
+      ct != ctx.request.headers.end() && Lower(ct->second).starts_with("application/json");
   if ((source == "url") != json_body) {
     return CustomVisionError(400, source == "url" ? "BadRequestImageUrl" : "BadRequestImageStream",
                              source == "url" ? "The url route takes {\"url\": ...} as JSON."
@@ -137,9 +139,9 @@ Response HandleCustomVision(const RouteContext& ctx) {
   const auto start = std::chrono::steady_clock::now();
   DecodeOptions decode;
   decode.min_long_side = model->min_long_side();
-  StatusOr<DecodedImage> image = IngestImage(
-      {reinterpret_cast<const std::uint8_t*>(bytes->data()), bytes->size()}, ApiVersion::kV40,
-      decode);
+  StatusOr<DecodedImage> image =
+      IngestImage({reinterpret_cast<const std::uint8_t*>(bytes->data()), bytes->size()},
+                  ApiVersion::kV40, decode);
   if (!image.ok()) return FromStatus(image.status());
   StatusOr<std::vector<CustomPrediction>> preds =
       model->Predict(image->bgr, image->info.width, image->info.height);
@@ -149,18 +151,18 @@ Response HandleCustomVision(const RouteContext& ctx) {
         "custom:" + model->name(),
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }
-  nlohmann::ordered_json out = {{"id", ctx.request.request_id.empty() ? RandomUuid()
-                                                                      : ctx.request.request_id},
-                                {"project", model->project_id()},
-                                {"iteration", model->iteration_id()},
-                                {"created", NowIso()},
-                                {"predictions", nlohmann::ordered_json::array()}};
+  nlohmann::ordered_json out = {
+      {"id", ctx.request.request_id.empty() ? RandomUuid() : ctx.request.request_id},
+      {"project", model->project_id()},
+      {"iteration", model->iteration_id()},
+      {"created", NowIso()},
+      {"predictions", nlohmann::ordered_json::array()}};
   for (const CustomPrediction& p : *preds) {
-    nlohmann::ordered_json j = {{"probability", p.probability},
-                                {"tagId", model->tag_id(p.tag_index)},
-                                {"tagName", p.tag}};
+    nlohmann::ordered_json j = {
+        {"probability", p.probability}, {"tagId", model->tag_id(p.tag_index)}, {"tagName", p.tag}};
     if (p.has_box) {
-      j["boundingBox"] = {{"left", p.left}, {"top", p.top}, {"width", p.width}, {"height", p.height}};
+      j["boundingBox"] = {
+          {"left", p.left}, {"top", p.top}, {"width", p.width}, {"height", p.height}};
     }
     j["tagType"] = "Regular";
     out["predictions"].push_back(std::move(j));

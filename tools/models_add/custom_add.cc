@@ -53,8 +53,10 @@ Status CheckShapes(const AddOptions& o, const convert::ConvertResult& r, std::si
   if (r.inputs.size() != 1 || r.inputs[0].shape.size() != 4) {
     std::string got;
     for (const auto& in : r.inputs) got += " " + in.name + ShapeText(in.shape);
-    return InvalidArgument(file + ": a custom model needs exactly one image input of rank 4 "
-                           "(NCHW or NHWC); the model has:" + got);
+    return InvalidArgument(file +
+                           ": a custom model needs exactly one image input of rank 4 "
+                           "(NCHW or NHWC); the model has:" +
+                           got);
   }
   if (r.inputs[0].dtype != convert::DType::kFloat) {
     return InvalidArgument(file + ": the image input must be float32");
@@ -75,9 +77,10 @@ Status CheckShapes(const AddOptions& o, const convert::ConvertResult& r, std::si
                              ShapeText(in));
     }
     if (r.outputs.size() != 1 || r.outputs[0].shape.size() != 3) {
-      return InvalidArgument(file + ": a YOLOv8 detector has one output [1, 4 + classes, "
-                             "anchors]; the model has " + std::to_string(r.outputs.size()) +
-                             " output(s)");
+      return InvalidArgument(file +
+                             ": a YOLOv8 detector has one output [1, 4 + classes, "
+                             "anchors]; the model has " +
+                             std::to_string(r.outputs.size()) + " output(s)");
     }
     const convert::Shape& out = r.outputs[0].shape;
     if (out[1] != n + 4 && out[2] != n + 4) {
@@ -135,7 +138,8 @@ StatusOr<std::vector<std::string>> ReadLabels(const fs::path& file) {
 
 StatusOr<AddResult> AddCustomModel(const AddOptions& o) {
   if (!ValidName(o.name)) {
-    return InvalidArgument("--name '" + o.name + "': use lowercase letters, digits, '.', '_' "
+    return InvalidArgument("--name '" + o.name +
+                           "': use lowercase letters, digits, '.', '_' "
                            "and '-', starting with a letter or digit (at most 64)");
   }
   if (o.task != "object-detection" && o.task != "image-classification") {
@@ -145,8 +149,9 @@ StatusOr<AddResult> AddCustomModel(const AddOptions& o) {
     return InvalidArgument("--project-id '" + o.project_id + "' is not a UUID");
   }
   if (!convert::IsOnnxFile(o.model)) {
-    return InvalidArgument("--model must be an .onnx file (convert TF.js models with `ocular "
-                           "convert` first)");
+    return InvalidArgument(
+        "--model must be an .onnx file (convert TF.js models with `ocular "
+        "convert` first)");
   }
   if (o.color != "RGB" && o.color != "BGR") return InvalidArgument("--color must be RGB or BGR");
   if (o.resize != "stretch" && o.resize != "letterbox") {
@@ -165,7 +170,8 @@ StatusOr<AddResult> AddCustomModel(const AddOptions& o) {
 
   AddResult result;
   result.project_id = o.project_id.empty() ? RandomUuid() : o.project_id;
-  for (char& c : result.project_id) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : result.project_id)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   result.version = o.version.empty() ? UtcVersion() : o.version;
   result.labels = labels.size();
 
@@ -176,8 +182,8 @@ StatusOr<AddResult> AddCustomModel(const AddOptions& o) {
   std::string license = o.license;
   if (license.empty()) {
     auto it = imported.metadata.find("license");
-    license = it != imported.metadata.end() ? it->second.substr(0, it->second.find(' '))
-                                            : "unspecified";
+    license =
+        it != imported.metadata.end() ? it->second.substr(0, it->second.find(' ')) : "unspecified";
   }
   spec.license = license;
   spec.upstream = "custom model added with `ocular models add`";
@@ -204,9 +210,11 @@ StatusOr<AddResult> AddCustomModel(const AddOptions& o) {
   (void)staged;
   const fs::path staged_dir = staging.path / spec.name / spec.version;
   auto model = runtime::LoadModelDir(staged_dir, spec.name, spec.version);
-  if (!model.ok()) return FailedPrecondition("the model does not load: " + model.status().message());
+  if (!model.ok())
+    return FailedPrecondition("the model does not load: " + model.status().message());
   if ((*model)->labels != labels) {
-    return InvalidArgument(o.labels.string() + ": the runtime reads different labels (blank lines?)");
+    return InvalidArgument(o.labels.string() +
+                           ": the runtime reads different labels (blank lines?)");
   }
   auto verified = runtime::VerifyModel(**model);
   if (!verified.ok()) {

@@ -22,19 +22,19 @@
 namespace ocular::models_add {
 
 struct AddOptions {
-  std::string name;                  // model folder name: [a-z0-9][a-z0-9._-]*
-  std::string task;                  // object-detection | image-classification
-  std::filesystem::path model;       // the ONNX file (an Ultralytics export, `ocular convert` output)
-  std::filesystem::path labels;      // one label a line
-  std::string project_id;            // UUID; "" = generate a random one
-  std::filesystem::path repo;        // the model repository
-  std::string version;               // "" = UTC time, YYYYMMDD-HHMMSS
-  std::string license;               // "" = the model's metadata licence, else "unspecified"
+  std::string name;              // model folder name: [a-z0-9][a-z0-9._-]*
+  std::string task;              // object-detection | image-classification
+  std::filesystem::path model;   // the ONNX file (an Ultralytics export, `ocular convert` output)
+  std::filesystem::path labels;  // one label a line
+  std::string project_id;        // UUID; "" = generate a random one
+  std::filesystem::path repo;    // the model repository
+  std::string version;           // "" = UTC time, YYYYMMDD-HHMMSS
+  std::string license;           // "" = the model's metadata licence, else "unspecified"
   // Classifier preprocessing and activation (config.json inputs[0] and params).
-  std::string color = "RGB";         // RGB | BGR
+  std::string color = "RGB";                              // RGB | BGR
   std::vector<double> mean{0, 0, 0}, std{255, 255, 255};  // value = (pixel - mean) / std
-  std::string resize = "stretch";    // stretch | letterbox
-  std::string activation = "softmax";  // softmax | sigmoid | none
+  std::string resize = "stretch";                         // stretch | letterbox
+  std::string activation = "softmax";                     // softmax | sigmoid | none
 };
 
 struct AddResult {

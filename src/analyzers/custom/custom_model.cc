@@ -34,7 +34,8 @@ std::string ParamString(const runtime::ModelConfig& c, const char* key, const st
 std::string UuidFromSeed(const std::string& seed) {
   const std::string hex = runtime::Sha256Hex(seed);
   unsigned char b[16];
-  for (int i = 0; i < 16; ++i) b[i] = static_cast<unsigned char>(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
+  for (int i = 0; i < 16; ++i)
+    b[i] = static_cast<unsigned char>(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
   b[6] = (b[6] & 0x0f) | 0x50;  // version 5 (name-based, SHA)
   b[8] = (b[8] & 0x3f) | 0x80;  // RFC 4122 variant
   return FormatUuid(b);
@@ -99,7 +100,8 @@ StatusOr<std::shared_ptr<const CustomModel>> CustomModel::Create(
   } else if (c.task == runtime::Task::kImageClassification) {
     m->kind_ = CustomKind::kClassifier;
     if (c.inputs.size() != 1 || !c.inputs[0].is_image() || c.inputs[0].shape.size() != 4) {
-      return FailedPrecondition(model->label() + ": a classifier needs one NCHW or NHWC image input");
+      return FailedPrecondition(model->label() +
+                                ": a classifier needs one NCHW or NHWC image input");
     }
     int found = -1;
     const auto n = static_cast<std::int64_t>(model->labels.size());
@@ -135,8 +137,9 @@ StatusOr<std::shared_ptr<const CustomModel>> CustomModel::Create(
     const auto h = in.shape[in.height_dim()], w = in.shape[in.width_dim()];
     m->min_long_side_ = static_cast<int>(std::max(h > 0 ? h : size, w > 0 ? w : size));
   } else {
-    return FailedPrecondition(model->label() + ": a custom model's task must be object-detection "
-                                               "or image-classification");
+    return FailedPrecondition(model->label() +
+                              ": a custom model's task must be object-detection "
+                              "or image-classification");
   }
   m->model_ = std::move(model);
   return std::shared_ptr<const CustomModel>(std::move(m));
@@ -196,9 +199,8 @@ StatusOr<std::vector<CustomPrediction>> CustomModel::Predict(const cv::Mat& bgr,
       preds.push_back(std::move(cp));
     }
   }
-  std::stable_sort(preds.begin(), preds.end(), [](const auto& a, const auto& b) {
-    return a.probability > b.probability;
-  });
+  std::stable_sort(preds.begin(), preds.end(),
+                   [](const auto& a, const auto& b) { return a.probability > b.probability; });
   return preds;
 }
 

@@ -22,8 +22,8 @@ StatusOr<std::shared_ptr<const CustomModelSet>> LoadCustomModels(
     const cv::Mat grey(64, 64, CV_8UC3, cv::Scalar(128, 128, 128));
     auto test = custom->Predict(grey, grey.cols, grey.rows);
     if (!test.ok()) {
-      return FailedPrecondition("custom model '" + name + "': test run failed: " +
-                                test.status().message());
+      return FailedPrecondition("custom model '" + name +
+                                "': test run failed: " + test.status().message());
     }
     set->models[name] = std::move(custom);
   }

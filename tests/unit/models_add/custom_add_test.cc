@@ -26,6 +26,23 @@ fs::path PackModel(const std::string& name) {
   return fs::path("models") / name / *v;
 }
 
+// Options with every field set (no designated initializers: -Wmissing-field-initializers).
+AddOptions Opts(const std::string& name, const std::string& task, const fs::path& model,
+                const fs::path& labels, const fs::path& repo) {
+  AddOptions o;
+  o.name = name;
+  o.task = task;
+  o.model = model;
+  o.labels = labels;
+  o.repo = repo;
+  return o;
+}
+
+AddOptions WithProject(AddOptions o, const std::string& project_id) {
+  o.project_id = project_id;
+  return o;
+}
+
 class ModelsAddTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -44,18 +61,19 @@ TEST_F(ModelsAddTest, AddsYoloDetectorAndClassifierThatLoadAsCustomModels) {
   const fs::path yolo = PackModel("yolov8n"), nsfw = PackModel("nsfw-mobilenet-v2");
   if (yolo.empty() || nsfw.empty()) GTEST_SKIP() << "needs models/yolov8n and nsfw-mobilenet-v2";
   const fs::path repo = tmp_ / "repo";
-  AddOptions det{.name = "site-objects", .task = "object-detection", .model = yolo / "model.onnx",
-                 .labels = yolo / "labels.txt", .repo = repo, .version = "1"};
+  AddOptions det =
+      Opts("site-objects", "object-detection", yolo / "model.onnx", yolo / "labels.txt", repo);
+  det.version = "1";
   auto d = AddCustomModel(det);
   ASSERT_TRUE(d.ok()) << d.status().message();
   EXPECT_EQ(d->labels, 80u);
   EXPECT_TRUE(IsUuid(d->project_id));
   EXPECT_TRUE(fs::exists(repo / "site-objects" / "1" / "config.json"));
 
-  AddOptions cls{.name = "content", .task = "image-classification", .model = nsfw / "model.onnx",
-                 .labels = nsfw / "labels.txt",
-                 .project_id = "0F1E2D3C-4B5A-6978-8796-A5B4C3D2E1F0", .repo = repo,
-                 .version = "1"};
+  AddOptions cls =
+      Opts("content", "image-classification", nsfw / "model.onnx", nsfw / "labels.txt", repo);
+  cls.project_id = "0F1E2D3C-4B5A-6978-8796-A5B4C3D2E1F0";
+  cls.version = "1";
   auto c = AddCustomModel(cls);
   ASSERT_TRUE(c.ok()) << c.status().message();
   EXPECT_EQ(c->project_id, "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
@@ -84,18 +102,16 @@ TEST_F(ModelsAddTest, RefusesOutputsThatDoNotMatchTheLabelsAndWritesNothing) {
   if (yolo.empty() || nsfw.empty()) GTEST_SKIP() << "needs models/yolov8n and nsfw-mobilenet-v2";
   const fs::path repo = tmp_ / "repo";
   const fs::path three = Write("three.txt", "hardhat\nvest\nperson\n");
-  auto d = AddCustomModel({.name = "hardhats", .task = "object-detection",
-                           .model = yolo / "model.onnx", .labels = three, .repo = repo});
+  auto d = AddCustomModel(Opts("hardhats", "object-detection", yolo / "model.onnx", three, repo));
   ASSERT_FALSE(d.ok());
   EXPECT_NE(d.status().message().find("4 + 3 rows"), std::string::npos) << d.status().message();
-  auto c = AddCustomModel({.name = "content", .task = "image-classification",
-                           .model = nsfw / "model.onnx", .labels = three, .repo = repo});
+  auto c =
+      AddCustomModel(Opts("content", "image-classification", nsfw / "model.onnx", three, repo));
   ASSERT_FALSE(c.ok());
   EXPECT_NE(c.status().message().find("one score per label"), std::string::npos);
   // A classifier is not a YOLOv8 detector (NHWC input, [1,5] output).
-  auto wrong_task = AddCustomModel({.name = "x", .task = "object-detection",
-                                    .model = nsfw / "model.onnx", .labels = nsfw / "labels.txt",
-                                    .repo = repo});
+  auto wrong_task =
+      AddCustomModel(Opts("x", "object-detection", nsfw / "model.onnx", nsfw / "labels.txt", repo));
   EXPECT_FALSE(wrong_task.ok());
   EXPECT_FALSE(fs::exists(repo));
 }
@@ -103,14 +119,13 @@ TEST_F(ModelsAddTest, RefusesOutputsThatDoNotMatchTheLabelsAndWritesNothing) {
 TEST_F(ModelsAddTest, RefusesBadArgumentsBeforeReadingTheModel) {
   const fs::path labels = Write("l.txt", "a\nb\n");
   const fs::path repo = tmp_ / "repo";
-  EXPECT_FALSE(AddCustomModel({.name = "Bad Name", .task = "object-detection",
-                               .model = "m.onnx", .labels = labels, .repo = repo}).ok());
-  EXPECT_FALSE(AddCustomModel({.name = "ok", .task = "segmentation", .model = "m.onnx",
-                               .labels = labels, .repo = repo}).ok());
-  EXPECT_FALSE(AddCustomModel({.name = "ok", .task = "object-detection", .model = "m.onnx",
-                               .labels = labels, .project_id = "not-a-uuid", .repo = repo}).ok());
-  auto missing = AddCustomModel({.name = "ok", .task = "object-detection",
-                                 .model = tmp_ / "missing.onnx", .labels = labels, .repo = repo});
+  EXPECT_FALSE(AddCustomModel(Opts("Bad Name", "object-detection", "m.onnx", labels, repo)).ok());
+  EXPECT_FALSE(AddCustomModel(Opts("ok", "segmentation", "m.onnx", labels, repo)).ok());
+  EXPECT_FALSE(AddCustomModel(WithProject(Opts("ok", "object-detection", "m.onnx", labels, repo),
+                                          "not-a-uuid"))
+                   .ok());
+  auto missing =
+      AddCustomModel(Opts("ok", "object-detection", tmp_ / "missing.onnx", labels, repo));
   EXPECT_FALSE(missing.ok());
   EXPECT_FALSE(fs::exists(repo));
 }
