@@ -13,7 +13,7 @@ import { BIN, MODEL_REPO, ROOT, request, startServer, tmpDir } from "./harness.m
 
 const KEY = "test-key-1";
 const PROJECT = "6b1f3c52-2f0e-4d7e-9a51-3f2a8c0d9e11";
-const IMAGES = path.join(ROOT, "..", "shared", "testdata", "images");
+const IMAGES = path.join(process.env.OCULAR_SHARED_DIR ?? path.join(ROOT, "..", "shared"), "testdata", "images");
 const YOLO = path.join(MODEL_REPO, "yolov8n");
 const missing = !fs.existsSync(IMAGES) ? `no shared test images at ${IMAGES}`
   : !fs.existsSync(YOLO) ? `no yolov8n model in ${MODEL_REPO}` : null;
