@@ -19,7 +19,8 @@ const require = createRequire(import.meta.url);
 const { PredictionAPIClient } = require("@azure/cognitiveservices-customvision-prediction");
 const { ApiKeyCredentials } = require("@azure/ms-rest-js");
 
-const SHARED = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../shared/testdata/images");
+const SHARED = process.env.OCULAR_SHARED_DIR ? path.join(process.env.OCULAR_SHARED_DIR, "testdata/images")
+  : path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../shared/testdata/images");
 const KEY = "cv-contract-key";
 const DET_PROJECT = "1d5e7f3a-8b2c-4e6f-9a0b-2c4d6e8f0a1b";
 const CLS_PROJECT = "7e9f1a3b-5c7d-4e0f-8a2b-4c6d8e0f2a3b";
