@@ -5,12 +5,15 @@
 //   POST /vision/v3.2/{analyze,describe,detect,tag,areaOfInterest,generateThumbnail,ocr}
 //   POST /vision/v3.2/read/analyze,  GET /vision/v3.2/read/analyzeResults/{operationId}
 //   GET  /vision/v3.2/models,        POST /vision/v3.2/models/{celebrities|landmarks}/analyze
+//   POST /customvision/v3.{0,1}/prediction/... (api/customvision_routes.h)
 // Anything else under these prefixes, or a wrong method: the spec's 404 body.
 #include "api/service.h"
 
 #include <exception>
 
 #include "analyzers/engine.h"
+#include "analyzers/custom/custom_registry.h"
+#include "api/customvision_routes.h"
 #include "api/errors.h"
 #include "api/read_routes.h"
 #include "api/routes.h"
@@ -36,7 +39,7 @@ class ServiceImpl final : public Service {
 
   bool Handles(const std::string& path) const override {
     std::string p = NormalizePath(path);
-    return p.starts_with(kV40Prefix) || p.starts_with(kV32Prefix) ||
+    return p.starts_with(kV40Prefix) || p.starts_with(kV32Prefix) || IsCustomVisionPath(p) ||
            p + "/" == kV40Prefix || p + "/" == kV32Prefix;
   }
 
@@ -71,6 +74,7 @@ class ServiceImpl final : public Service {
                           std::move(param)};
     };
 
+    if (IsCustomVisionPath(path)) return HandleCustomVision(ctx(ApiVersion::kV40));
     if (path.starts_with(kV40Prefix)) {
       if (path != "/computervision/imageanalysis:analyze" || !post) return NotFoundResponse();
       std::string version = query.Get("api-version").value_or("");
@@ -130,6 +134,10 @@ StatusOr<std::unique_ptr<Service>> Service::Create(const ServiceOptions& options
   engine_options.max_decode_pixels = options.max_decode_pixels;
   engine_options.analyzer_observer = options.analyzer_observer;
   OCULAR_ASSIGN_OR_RETURN(std::unique_ptr<Engine> engine, Engine::Create(engine_options));
+  // Custom models load at start (a broken one fails the start, as a reload would refuse it).
+  Status custom;
+  CustomModelsFor(options.model_repo, &custom);
+  OCULAR_RETURN_IF_ERROR(custom);
   return std::unique_ptr<Service>(std::make_unique<ServiceImpl>(options, std::move(engine)));
 }
 

@@ -2,6 +2,7 @@
 //
 //   ocular models list   [--repo DIR] [--json]
 //   ocular models verify [--repo DIR] [--npm-dir DIR] [NAME...]
+//   ocular models add    --name NAME --task TASK --model FILE.onnx --labels FILE (models_add.h)
 //
 // Exit codes (command.h): 0 all good; 3 some model entry is broken (list) or failed (verify);
 // 1 the repository is missing or empty; 2 usage.
@@ -19,6 +20,7 @@
 #include "analyzers/engine.h"
 #include "cli/command.h"
 #include "cli/common_options.h"
+#include "cli/models_add.h"
 #include "runtime/model_repository.h"
 #include "runtime/provenance.h"
 
@@ -88,6 +90,9 @@ nlohmann::ordered_json EntryJson(const ModelEntry& e) {
     j["model_sha256"] = c.model_sha256;
     j["labels"] = c.labels;
     j["converter"] = c.converter;
+    if (c.params.contains("custom") && c.params["custom"].is_object()) {
+      j["custom"] = {{"project_id", c.params["custom"].value("project_id", "")}};
+    }
     j["inputs"] = nlohmann::ordered_json::array();
     for (const auto& in : c.inputs) {
       j["inputs"].push_back({{"name", in.name},
@@ -189,7 +194,7 @@ int RunList(const ModelsOptions& opts) {
     return broken ? kExitInputFailed : kExitOk;
   }
   std::vector<std::vector<std::string>> rows = {
-      {"NAME", "VERSION", "TASK", "PACKAGE", "LICENSE", "SIZE", "INPUTS", "OUTPUTS"}};
+      {"NAME", "VERSION", "TASK", "PACKAGE", "LICENSE", "SIZE", "INPUTS", "OUTPUTS", "PROJECT"}};
   for (const ModelEntry& e : entries) {
     if (!e.config) {
       rows.push_back({e.name, e.version.empty() ? "-" : e.version, "(invalid: see below)"});
@@ -198,7 +203,10 @@ int RunList(const ModelsOptions& opts) {
     const runtime::ModelConfig& c = *e.config;
     rows.push_back({e.name, e.version, std::string(runtime::TaskName(c.task)), c.provenance.package,
                     c.license, e.model_size ? HumanSize(e.model_size) : "missing",
-                    DescribeTensors(c.inputs), DescribeTensors(c.outputs)});
+                    DescribeTensors(c.inputs), DescribeTensors(c.outputs),
+                    c.params.contains("custom") && c.params["custom"].is_object()
+                        ? c.params["custom"].value("project_id", "-")
+                        : "-"});
   }
   PrintTable(rows);
   for (const ModelEntry& e : entries) {
@@ -282,7 +290,7 @@ int RunVerify(const ModelsOptions& opts) {
   return failed == 0 ? kExitOk : kExitInputFailed;
 }
 
-CommandRegistrar reg("models", "List and verify the installed models", [](CLI::App& cmd) -> RunFn {
+CommandRegistrar reg("models", "List, verify and add models", [](CLI::App& cmd) -> RunFn {
   auto opts = std::make_shared<ModelsOptions>();
   auto mode = std::make_shared<std::string>();
   cmd.require_subcommand(1);
@@ -309,7 +317,10 @@ CommandRegistrar reg("models", "List and verify the installed models", [](CLI::A
   verify->add_option("names", opts->names, "Models to verify (default: all)")->type_name("NAME");
   verify->callback([mode] { *mode = "verify"; });
 
-  return [opts, mode]() -> int {
+  RunFn run_add = AddModelsAddCommand(cmd, mode);
+
+  return [opts, mode, run_add]() -> int {
+    if (*mode == "add") return run_add();
     if (*mode == "list") return RunList(*opts);
     if (*mode == "verify") return RunVerify(*opts);
     return kExitUsage;

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "api/customvision_routes.h"
 #include "api/errors.h"
 #include "api/server_timing.h"
 #include "core/image.h"
@@ -76,6 +77,7 @@ std::string Router::RouteLabel(std::string_view path) {
     if (p == f) return std::string(f);
   }
   if (p == "/sts/v1.0/issuetoken") return "/sts/v1.0/issueToken";
+  if (p.starts_with("/customvision/")) return "/customvision/prediction";
   constexpr std::string_view kV32 = "/vision/v3.2/";
   if (p.starts_with(kV32)) {
     std::string_view op = std::string_view(p).substr(kV32.size());
@@ -101,6 +103,8 @@ std::string Router::RouteLabel(std::string_view path) {
 std::optional<int> Router::Authenticate(const api::Request& request,
                                         api::Response* denied) const {
   auto key = request.headers.find("ocp-apim-subscription-key");
+  // Custom Vision clients send their key as Prediction-Key (api/customvision_routes.h).
+  if (key == request.headers.end()) key = request.headers.find("prediction-key");
   if (key != request.headers.end()) {
     if (std::optional<int> index = deps_.keys->Match(key->second)) return index;
     *denied = api::UnauthorizedResponse(/*missing=*/false, request.origin);
@@ -207,6 +211,11 @@ void Router::Handle(api::Request request, Respond respond) {
 
   api::Response denied;
   std::optional<int> key_index = Authenticate(request, &denied);
+  if (!key_index && api::IsCustomVisionPath(normalized)) {
+    denied = api::CustomVisionError(401, "Unauthorized",
+                                    "Access denied due to invalid subscription key or wrong API "
+                                    "endpoint. Make sure to provide a valid key.");
+  }
   if (!key_index) return Finish(request, label, start, 0, std::move(denied), respond);
 
   const ApiVersion api = ApiOf(label == "other" ? normalized : label);

@@ -13,6 +13,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "analyzers/custom/custom_registry.h"
 #include "analyzers/galleries/gallery_holder.h"
 #include "api/service.h"
 #include "runtime/session.h"
@@ -302,6 +303,14 @@ int RunServe(ServeOptions o) {
     } else {
       spdlog::error("SIGHUP: gallery reload failed, keeping the previous index: {}",
                     reloaded.message());
+    }
+    // Custom models (docs/custom-models.md): a broken one refuses the reload, the old set serves.
+    Status custom = ReloadAllCustomModels();
+    if (custom.ok()) {
+      spdlog::info("SIGHUP: custom models reloaded");
+    } else {
+      spdlog::error("SIGHUP: custom model reload refused, keeping the previous models: {}",
+                    custom.message());
     }
   }
   spdlog::info("shutting down ({})", sig == SIGINT ? "SIGINT" : "SIGTERM");

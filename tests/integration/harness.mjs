@@ -37,9 +37,9 @@ export function tmpDir(prefix = "ocular-test-") {
 // waitReady, once the analysis service is loaded). Logs (stderr) are collected in `logs`.
 export async function startServer({ args = [], env = {}, cwd = ROOT, tls = false,
                                     keys = ["test-key-1", "test-key-2"], waitReady = true,
-                                    timeoutMs = 180000 } = {}) {
+                                    timeoutMs = 180000, repo = MODEL_REPO } = {}) {
   const cert = tls ? devCert() : null;
-  const argv = ["serve", "--listen", "127.0.0.1:0", "--repo", MODEL_REPO];
+  const argv = ["serve", "--listen", "127.0.0.1:0", "--repo", repo];
   if (tls) argv.push("--tls-cert", cert.cert, "--tls-key", cert.key);
   else argv.push("--plain-http");
   argv.push(...args);
