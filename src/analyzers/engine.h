@@ -33,9 +33,10 @@ struct EngineOptions {
   // Model repository root. Default "models" (relative to the working directory), the folder
   // scripts/setup.sh fills. A missing repository only disables the model-backed features.
   std::string model_repo = "models";
-  // ONNX Runtime intra-op threads per session. Default 1: requests run in parallel on a worker
-  // pool, so one thread per session avoids oversubscribing the cores.
-  int intra_op_threads = 1;
+  // ONNX Runtime intra-op threads per session. Default 0 = one per core: a lone request uses
+  // every core (yolov8s request 211 -> 129 ms on 2 cores), at 7% less throughput when every
+  // worker is busy (8.8 -> 8.2 requests/s; docs/performance.md). 1 = the most throughput.
+  int intra_op_threads = 0;
   // Operator galleries folder (docs/galleries.md): `<dir>/.index` built by `ocular gallery
   // build`. Default "galleries" (relative to the working directory). A missing index only
   // disables brands, landmarks and celebrities, with that reason.

@@ -30,7 +30,7 @@ struct ServiceOptions {
   std::string detector = "auto";      // object detector tier (EngineOptions::detector)
   UrlFetcher fetcher;                 // required for {"url": ...} bodies; null -> InvalidImageUrl
   // ONNX Runtime intra-op threads per model session. Default 1 (see EngineOptions).
-  int intra_op_threads = 1;
+  int intra_op_threads = 0;
   // The per-request pixel budget of decoded images (see EngineOptions::max_decode_pixels).
   std::int64_t max_decode_pixels = kDefaultMaxDecodePixels;
   // The v3.2 asynchronous Read results: memory only, TTL and caps (api/read_operation_store.h).

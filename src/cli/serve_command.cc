@@ -123,8 +123,8 @@ CommandRegistrar registrar(
           ->envname("OCULAR_IO_THREADS")
           ->capture_default_str();
       cmd.add_option("--intra-op-threads", o->intra_op_threads,
-                     "ONNX Runtime intra-op threads per model session (workers x this should not "
-                     "exceed the cores)")
+                     "ONNX Runtime intra-op threads per model session (0: one per core, so a lone "
+                     "request uses every core; 1: the most throughput when every worker is busy)")
           ->envname("OCULAR_INTRA_OP_THREADS")
           ->capture_default_str();
       cmd.add_option("--max-connections", o->max_connections, "Open connections per listener")

@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include <algorithm>
+#include <thread>
 #include <exception>
 #include <system_error>
 #include <utility>
@@ -149,7 +150,9 @@ StatusOr<std::unique_ptr<Session>> Session::Create(const std::filesystem::path& 
   std::vector<TensorInfo> inputs, outputs;
   try {
     Ort::SessionOptions so;
-    so.SetIntraOpNumThreads(options.intra_op_threads);
+    so.SetIntraOpNumThreads(options.intra_op_threads > 0
+                                ? options.intra_op_threads
+                                : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
     so.SetInterOpNumThreads(1);
     so.SetExecutionMode(ExecutionMode::ORT_SEQUENTIAL);
     so.SetGraphOptimizationLevel(GraphOptimizationLevel::ORT_ENABLE_ALL);

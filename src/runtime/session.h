@@ -26,9 +26,9 @@
 namespace ocular::runtime {
 
 struct SessionOptions {
-  // Threads one Run() may use inside an operator (ORT intra_op_num_threads). Default 1: the
-  // server runs several requests in parallel on few cores, so parallelism comes from concurrent
-  // requests rather than from splitting one inference. 0 lets ORT pick (one per core).
+  // Threads one Run() may use inside an operator (ORT intra_op_num_threads). Default 1 (tests and
+  // tools). 0 = one per logical core (std::thread::hardware_concurrency(); ORT's own "0" counts
+  // physical cores and picked 1 on the 2-vCPU machines measured, docs/performance.md).
   int intra_op_threads = 1;
   // Everything else is fixed: inter_op threads 1 (sequential execution), graph optimisation
   // ORT_ENABLE_ALL, no thread spinning, no profiling, no optimised model written to disk.

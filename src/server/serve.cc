@@ -124,7 +124,7 @@ int RunServe(ServeOptions o) {
     spdlog::error("--allow-url-cidr: {}", policy.status().message());
     return 2;
   }
-  if (o.workers < 0 || o.queue < 0 || o.io_threads < 0 || o.intra_op_threads < 1 || o.max_connections < 1 ||
+  if (o.workers < 0 || o.queue < 0 || o.io_threads < 0 || o.intra_op_threads < 0 || o.max_connections < 1 ||
       o.max_header_bytes < 1024 || o.max_body_bytes < 1024 || o.read_timeout_s <= 0 ||
       o.write_timeout_s <= 0 || o.url_connect_timeout_s <= 0 || o.url_dns_timeout_s <= 0 ||
       o.url_timeout_s <= 0 || o.rate_limit < 0 || o.rate_burst < 0 || o.read_store_timeout_s <= 0 ||

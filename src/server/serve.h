@@ -26,7 +26,7 @@ struct ServeOptions {
   int workers = 0;                         // analysis threads; 0 = number of cores
   int queue = 0;                           // waiting analyses before 429; 0 = 8 x workers
   int io_threads = 0;                      // network threads; 0 = min(2, cores)
-  int intra_op_threads = 1;                // ONNX Runtime threads per session (see docs/server.md)
+  int intra_op_threads = 0;                // ONNX Runtime threads per session; 0 = one per core
   long long max_decode_pixels = 12'000'000;  // per-request pixel budget (EngineOptions)
   int max_connections = 512;
   int max_header_bytes = 16 * 1024;
