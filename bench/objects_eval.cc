@@ -3,6 +3,9 @@
 //   objects_eval [--data DIR] [--models DIR] [--detector TIER] [--min-precision P] [--min-ap A]
 //                [--calibration]
 //   ensemble tier only: [--no-ensemble] [--weights WC WN] [--fusion-iou X] [--flip]
+//   any tier: [--tta-flip] [--fuse-with TIER2]: experiments (docs/accuracy.md) that run the tier
+//   on the mirrored image too, and/or a second tier, and fuse the box lists by weighted box
+//   fusion (FuseBoxes, equal weights, IoU 0.55) then class-wise NMS 0.5, at the summed cost.
 //
 // --min-precision / --min-ap (the CTest accuracy.objects_* gates): exit 3 when the boxes
 // returned at the tier's object threshold are less than P correct, or their AP50 is below A;
@@ -38,6 +41,8 @@
 #include "analyzers/detection/ensemble_detector.h"
 #include "analyzers/vision/vision.h"
 #include "core/image.h"
+
+#include <opencv2/core.hpp>
 #include "runtime/model_repository.h"
 
 namespace fs = std::filesystem;
@@ -121,14 +126,17 @@ int main(int argc, char** argv) {
   std::string data = "/work/shared/testdata/coco-dev", models = "models";
   std::string tier = kDetectorAuto;
   double min_precision = -1, min_ap = -1;
-  bool calibration = false, ensemble_flags = false;
+  bool calibration = false, ensemble_flags = false, tta_flip = false;
+  std::string fuse_with;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--calibration") calibration = true;
+    if (a == "--tta-flip") tta_flip = true;
     if (i + 1 >= argc) continue;
     if (a == "--data") data = argv[i + 1];
     if (a == "--models") models = argv[i + 1];
     if (a == "--detector") tier = argv[i + 1];
+    if (a == "--fuse-with") fuse_with = argv[i + 1];
     if (a == "--min-precision") min_precision = std::atof(argv[i + 1]);
     if (a == "--min-ap") min_ap = std::atof(argv[i + 1]);
   }
@@ -164,6 +172,12 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", detector.status().message().c_str());
     return detector.status().code() == StatusCode::kNotFound ? 77 : 1;
   }
+  std::shared_ptr<const Detector> second;
+  if (!fuse_with.empty()) {
+    auto d2 = CreateDetector(repo->get(), fuse_with);
+    if (!d2.ok()) return std::fprintf(stderr, "%s\n", d2.status().message().c_str()), 1;
+    second = *d2;
+  }
   const double default_thr = (*detector)->object_threshold();
   std::printf("detector\t%s\n", tier.c_str());
   double detect_seconds = 0;
@@ -190,6 +204,43 @@ int main(int argc, char** argv) {
       return 1;
     }
     r.dets = *dets;
+    if (tta_flip || second) {
+      // Experiment: fuse the tier's boxes with its mirrored pass and/or a second tier's.
+      auto to_boxes = [](const std::vector<Detection>& ds, int mirror_width) {
+        std::vector<ScoredBox> out;
+        for (const Detection& d : ds) {
+          ScoredBox b{d.x1, d.y1, d.x2, d.y2, d.score, d.cls};
+          if (mirror_width > 0) b.x1 = mirror_width - d.x2, b.x2 = mirror_width - d.x1;
+          out.push_back(b);
+        }
+        return out;
+      };
+      std::vector<std::vector<ScoredBox>> lists = {to_boxes(*dets, 0)};
+      const auto t1 = std::chrono::steady_clock::now();
+      if (tta_flip) {
+        cv::Mat mirrored;
+        cv::flip(img->bgr, mirrored, 1);
+        auto m = (*detector)->Detect(mirrored, img->info.width, img->info.height);
+        if (m.ok()) lists.push_back(to_boxes(*m, img->info.width));
+      }
+      if (second) {
+        auto m = second->Detect(img->bgr, img->info.width, img->info.height);
+        if (m.ok()) lists.push_back(to_boxes(*m, 0));
+      }
+      detect_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
+      std::vector<ScoredBox> fused =
+          FuseBoxes(lists, std::vector<double>(lists.size(), 1.0), 0.55);
+      NmsOptions nms;
+      nms.iou_threshold = 0.5;
+      r.dets.clear();
+      for (std::size_t k : NonMaxSuppression(fused, nms)) {
+        const ScoredBox& b = fused[k];
+        Detection d;
+        d.x1 = b.x1, d.y1 = b.y1, d.x2 = b.x2, d.y2 = b.y2, d.score = b.score, d.cls = b.cls;
+        d.label = CocoLabels()[std::size_t(b.cls)];
+        r.dets.push_back(d);
+      }
+    }
     std::ifstream lab(fs::path(data) / "labels" / (f.stem().string() + ".txt"));
     std::string line;
     while (std::getline(lab, line)) {

@@ -186,8 +186,12 @@ describe("plain HTTP on loopback", () => {
     const m = await request(`${srv.url}/metrics`);
     assert.match(m.text, /ocular_analyzer_duration_seconds_count\{analyzer="color"\} [1-9]/);
     assert.match(m.text, /ocular_analyzer_duration_seconds_count\{analyzer="imageType"\} [1-9]/);
-    if (fs.existsSync(path.join(MODEL_REPO, "centernet"))) {
-      assert.match(m.text, /ocular_model_inference_seconds_count\{model="centernet"\} [1-9]/);
+    // The objects model is the default detector tier's: yolov8s when installed, else CenterNet.
+    const detector = fs.existsSync(path.join(MODEL_REPO, "yolov8s")) ? "yolov8s"
+        : fs.existsSync(path.join(MODEL_REPO, "centernet")) ? "centernet" : null;
+    if (detector) {
+      assert.match(m.text,
+          new RegExp(`ocular_model_inference_seconds_count\\{model="${detector}"\\} [1-9]`));
     }
   });
 });
