@@ -54,6 +54,17 @@ void FinishDetections(std::vector<Detection>& dets, double object_threshold,
   }
 }
 
+Detection Detector::ToDetection(const ScoredBox& s, double sx, double sy, int orig_width,
+                                int orig_height, const std::vector<std::string>& labels) {
+  Detection d;
+  d.x1 = s.x1 * sx, d.y1 = s.y1 * sy, d.x2 = s.x2 * sx, d.y2 = s.y2 * sy;
+  d.box = ClampRect(d.x1, d.y1, d.x2, d.y2, orig_width, orig_height);
+  d.score = s.score;
+  d.cls = s.cls;
+  d.label = labels[static_cast<std::size_t>(s.cls)];
+  return d;
+}
+
 StatusOr<std::vector<Detection>> Detector::Detect(const cv::Mat& bgr, int orig_width,
                                                   int orig_height) const {
   if (bgr.empty() || orig_width <= 0 || orig_height <= 0) {

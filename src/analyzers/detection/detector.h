@@ -24,6 +24,7 @@
 
 #include <opencv2/core.hpp>
 
+#include "analyzers/detection/nms.h"
 #include "core/geometry.h"
 #include "core/status.h"
 
@@ -92,6 +93,10 @@ class Detector {
   // Boxes in original-image pixels after the tier's NMS, score >= kDetectionFloor, any order.
   virtual StatusOr<std::vector<Detection>> DetectRaw(const cv::Mat& bgr, int orig_width,
                                                      int orig_height) const = 0;
+  // A box in decoded pixels -> a Detection in original pixels (scaled by sx, sy, clamped to
+  // orig_width x orig_height), labelled from `labels` (cls must index it).
+  static Detection ToDetection(const ScoredBox& s, double sx, double sy, int orig_width,
+                               int orig_height, const std::vector<std::string>& labels);
 
  private:
   std::string tier_;

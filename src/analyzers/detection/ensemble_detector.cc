@@ -273,13 +273,7 @@ StatusOr<std::vector<Detection>> EnsembleDetector::DetectRaw(const cv::Mat& bgr,
   }
   std::vector<Detection> out;
   for (const ScoredBox& s : Suppress(scaled, centernet_nms_iou_)) {
-    Detection d;
-    d.x1 = s.x1, d.y1 = s.y1, d.x2 = s.x2, d.y2 = s.y2;
-    d.box = ClampRect(s.x1, s.y1, s.x2, s.y2, orig_width, orig_height);
-    d.score = s.score;
-    d.cls = s.cls;
-    d.label = labels_[static_cast<std::size_t>(s.cls)];
-    out.push_back(std::move(d));
+    out.push_back(ToDetection(s, 1.0, 1.0, orig_width, orig_height, labels_));
   }
   return out;
 }

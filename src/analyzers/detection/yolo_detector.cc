@@ -146,14 +146,7 @@ StatusOr<std::vector<Detection>> YoloDetector::DetectRaw(const cv::Mat& bgr, int
   const double sx = double(orig_width) / bgr.cols, sy = double(orig_height) / bgr.rows;
   std::vector<Detection> dets;
   for (std::size_t k : NonMaxSuppression(candidates, nms)) {
-    const ScoredBox& s = candidates[k];
-    Detection d;
-    d.x1 = s.x1 * sx, d.y1 = s.y1 * sy, d.x2 = s.x2 * sx, d.y2 = s.y2 * sy;
-    d.box = ClampRect(d.x1, d.y1, d.x2, d.y2, orig_width, orig_height);
-    d.score = s.score;
-    d.cls = s.cls;
-    d.label = labels_[static_cast<std::size_t>(s.cls)];
-    dets.push_back(std::move(d));
+    dets.push_back(ToDetection(candidates[k], sx, sy, orig_width, orig_height, labels_));
   }
   return dets;
 }
