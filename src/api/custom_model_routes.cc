@@ -46,6 +46,27 @@ StatusOr<long> Count(const QueryParams& q, const char* name, long fallback) {
 
 }  // namespace
 
+StatusOr<CustomModelRun> RunCustomModel(const RouteContext& ctx, const CustomModel& model) {
+  OCULAR_ASSIGN_OR_RETURN(std::string bytes, ctx.ImageBytes());
+  const auto start = std::chrono::steady_clock::now();
+  DecodeOptions decode;
+  decode.min_long_side = model.min_long_side();
+  decode.max_pixels = ctx.options.max_decode_pixels;
+  OCULAR_ASSIGN_OR_RETURN(
+      DecodedImage image,
+      IngestImage({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()},
+                  ApiVersion::kV40, decode));
+  CustomModelRun run;
+  run.width = image.info.width;
+  run.height = image.info.height;
+  OCULAR_ASSIGN_OR_RETURN(run.predictions, model.Predict(image.bgr, run.width, run.height));
+  run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (ctx.options.analyzer_observer) {
+    ctx.options.analyzer_observer("custom:" + model.name(), run.seconds);
+  }
+  return run;
+}
+
 bool IsCustomModelApiVersion(const std::string& v) {
   return v == "2023-02-01-preview" || v == "2023-04-01-preview" || IsSupportedV40ApiVersion(v);
 }
@@ -69,24 +90,11 @@ Response HandleAnalyzeCustomModelV40(const RouteContext& ctx) {
   if (!model) {
     return Error(NotFound("The custom model '" + name + "' does not exist.", "InvalidModel"));
   }
-  StatusOr<std::string> bytes = ctx.ImageBytes();
-  if (!bytes.ok()) return Error(bytes.status());
-  const auto start = std::chrono::steady_clock::now();
-  DecodeOptions decode;
-  decode.min_long_side = model->min_long_side();
-  StatusOr<DecodedImage> image =
-      IngestImage({reinterpret_cast<const std::uint8_t*>(bytes->data()), bytes->size()},
-                  ApiVersion::kV40, decode);
-  if (!image.ok()) return Error(image.status());
-  const int w = image->info.width, h = image->info.height;
-  StatusOr<std::vector<CustomPrediction>> preds = model->Predict(image->bgr, w, h);
-  if (!preds.ok()) return Error(preds.status());
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (ctx.options.analyzer_observer) ctx.options.analyzer_observer("custom:" + name, seconds);
-
+  StatusOr<CustomModelRun> run = RunCustomModel(ctx, *model);
+  if (!run.ok()) return Error(run.status());
+  const int w = run->width, h = run->height;
   nlohmann::ordered_json values = nlohmann::ordered_json::array();
-  for (const CustomPrediction& p : *preds) {  // by descending probability
+  for (const CustomPrediction& p : run->predictions) {  // by descending probability
     nlohmann::ordered_json tag = {{"name", p.tag}, {"confidence", p.probability}};
     if (p.has_box) {
       values.push_back({{"boundingBox", PixelBox(p, w, h)},
@@ -103,7 +111,7 @@ Response HandleAnalyzeCustomModelV40(const RouteContext& ctx) {
                                       {"metadata", {{"width", w}, {"height", h}}}};
   Response r;
   r.body = out.dump();
-  AddServerTiming(&r, "custom", seconds * 1000.0);
+  AddServerTiming(&r, "custom", run->seconds * 1000.0);
   return r;
 }
 

@@ -18,12 +18,26 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "analyzers/custom/custom_model.h"
 #include "api/route.h"
 
 namespace ocular::api {
+
+struct CustomModelRun {
+  std::vector<CustomPrediction> predictions;  // by descending probability
+  int width = 0, height = 0;                  // the image's original size
+  double seconds = 0;                         // decode + preprocessing + inference + decoding
+};
+
+// The request's image (ImageBytes) through `model`, with the limits of 4.0 analyze: its image
+// limits and the server's per-request pixel budget (--max-decode-pixels). Counts the prediction
+// in /metrics (analyzer "custom:<name>"). Errors: those of ImageBytes, IngestImage and Predict.
+// Shared by 4.0 model-name and the Custom Vision routes.
+StatusOr<CustomModelRun> RunCustomModel(const RouteContext& context, const CustomModel& model);
 
 // True for the api-versions that accept model-name and the models listing (above).
 bool IsCustomModelApiVersion(const std::string& api_version);

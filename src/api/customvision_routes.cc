@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "analyzers/custom/custom_registry.h"
+#include "api/custom_model_routes.h"
 #include "api/customvision_path.h"
 #include "api/query.h"
 #include "api/request_body.h"
@@ -109,30 +110,16 @@ Response HandleCustomVision(const RouteContext& ctx) {
                                              : "The image route takes multipart/form-data "
                                                "imageData or application/octet-stream.");
   }
-  StatusOr<std::string> bytes = ctx.ImageBytes();
-  if (!bytes.ok()) return FromStatus(bytes.status());
-  const auto start = std::chrono::steady_clock::now();
-  DecodeOptions decode;
-  decode.min_long_side = model->min_long_side();
-  StatusOr<DecodedImage> image =
-      IngestImage({reinterpret_cast<const std::uint8_t*>(bytes->data()), bytes->size()},
-                  ApiVersion::kV40, decode);
-  if (!image.ok()) return FromStatus(image.status());
-  StatusOr<std::vector<CustomPrediction>> preds =
-      model->Predict(image->bgr, image->info.width, image->info.height);
-  if (!preds.ok()) return FromStatus(preds.status());
-  if (ctx.options.analyzer_observer) {
-    ctx.options.analyzer_observer(
-        "custom:" + model->name(),
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  }
+  // Same image limits, pixel budget and metrics as 4.0 analyze (api/custom_model_routes.h).
+  StatusOr<CustomModelRun> run = RunCustomModel(ctx, *model);
+  if (!run.ok()) return FromStatus(run.status());
   nlohmann::ordered_json out = {
       {"id", ctx.request.request_id.empty() ? RandomUuid() : ctx.request.request_id},
       {"project", model->project_id()},
       {"iteration", model->iteration_id()},
       {"created", NowIso()},
       {"predictions", nlohmann::ordered_json::array()}};
-  for (const CustomPrediction& p : *preds) {
+  for (const CustomPrediction& p : run->predictions) {
     nlohmann::ordered_json j = {
         {"probability", p.probability}, {"tagId", model->tag_id(p.tag_index)}, {"tagName", p.tag}};
     if (p.has_box) {
