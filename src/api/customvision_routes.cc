@@ -98,7 +98,7 @@ Response HandleCustomVision(const RouteContext& ctx) {
   if (route->detect != (model->kind() == CustomKind::kDetector)) {
     return CustomVisionError(400, "BadRequestNotSupported",
                              route->detect ? "The iteration is not an object detection iteration."
-                                            : "The iteration is not a classification iteration.");
+                                           : "The iteration is not a classification iteration.");
   }
   // The image route takes the body; the url route a JSON {"url": ...} (ImageBytes handles both).
   const auto ct = ctx.request.headers.find("content-type");
@@ -107,8 +107,8 @@ Response HandleCustomVision(const RouteContext& ctx) {
   if (route->url != json_body) {
     return CustomVisionError(400, route->url ? "BadRequestImageUrl" : "BadRequestImageStream",
                              route->url ? "The url route takes {\"url\": ...} as JSON."
-                                             : "The image route takes multipart/form-data "
-                                               "imageData or application/octet-stream.");
+                                        : "The image route takes multipart/form-data "
+                                          "imageData or application/octet-stream.");
   }
   // Same image limits, pixel budget and metrics as 4.0 analyze (api/custom_model_routes.h).
   StatusOr<CustomModelRun> run = RunCustomModel(ctx, *model);
