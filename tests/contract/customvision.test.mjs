@@ -46,7 +46,7 @@ describe("Custom Vision Prediction API with the official client", { skip: missin
     assert.equal(r.status, 0, r.stderr);
     r = add(repo, ["--name", "content-classifier", "--task", "image-classification", "--project-id", CLS_PROJECT,
       "--model", path.join(n, "model.onnx"), "--labels", path.join(n, "labels.txt"),
-      "--activation", "none"]);  // nsfw-mobilenet-v2's last layer is already a softmax
+      "--activation", "none"]);  // its last layer is a Softmax (also the default for it)
     assert.equal(r.status, 0, r.stderr);
     fixture = await startFixture({
       "/img/dog.jpg": (req, res) => { res.writeHead(200, { "content-type": "image/jpeg" }); res.end(dogBike); },

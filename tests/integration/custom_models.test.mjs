@@ -36,8 +36,8 @@ function add(repo, name, extra = []) {
 function addClassifier(repo, name) {
   const v = newest(NSFW);
   return spawnSync(BIN, ["models", "add", "--repo", repo, "--name", name, "--task", "image-classification",
-    "--model", path.join(v, "model.onnx"), "--labels", path.join(v, "labels.txt"), "--version", "1",
-    "--activation", "none"], { encoding: "utf8" });  // its last layer is already a softmax
+    "--model", path.join(v, "model.onnx"), "--labels", path.join(v, "labels.txt"), "--version", "1"],
+    { encoding: "utf8" });
 }
 
 const analyze40 = (srv, query, body, key = KEY) => request(
@@ -131,6 +131,8 @@ describe("custom models on Image Analysis 4.0 model-name and the listings", { sk
     assert.equal(a.status, 0, a.stderr);
     const c = addClassifier(repo, "content-filter");
     assert.equal(c.status, 0, c.stderr);
+    // Its last layer is a Softmax node: models add picks activation none by itself.
+    assert.match(c.stdout, /activation: none/);
     srv = await startServer({ repo });
   });
   after(async () => {
