@@ -1,6 +1,5 @@
 #include "api/customvision_routes.h"
 
-#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -9,23 +8,14 @@
 #include <nlohmann/json.hpp>
 
 #include "analyzers/custom/custom_registry.h"
+#include "api/custom_model_routes.h"
+#include "api/customvision_path.h"
 #include "api/query.h"
+#include "api/request_body.h"
 
 namespace ocular::api {
 
 namespace {
-
-std::vector<std::string> Split(const std::string& s) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  while (start <= s.size()) {
-    std::size_t end = s.find('/', start);
-    if (end == std::string::npos) end = s.size();
-    if (end > start) parts.push_back(s.substr(start, end - start));
-    start = end + 1;
-  }
-  return parts;
-}
 
 std::string NowIso() {
   const auto now = std::chrono::system_clock::now();
@@ -39,11 +29,6 @@ std::string NowIso() {
   char out[48];
   std::snprintf(out, sizeof(out), "%s.%03dZ", buf, static_cast<int>(ms.count()));
   return out;
-}
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 // A Status from image intake or the fetcher as a Custom Vision error.
@@ -88,26 +73,17 @@ Response CustomVisionError(int http_status, const std::string& code, const std::
 }
 
 Response HandleCustomVision(const RouteContext& ctx) {
-  // Segments keep their case (project ids and published names); keywords compare lower-case.
-  std::vector<std::string> seg = Split(PercentDecode(ctx.request.path));
-  const auto not_found = [] { return CustomVisionError(404, "NotFound", "Resource not found"); };
-  // customvision, v3.x, prediction, {projectId}, {classify|detect}, iterations, {name}, image|url,
-  // [nostore]
-  if (seg.size() < 8 || seg.size() > 9 || ctx.request.method != "POST") return not_found();
-  const std::string version = Lower(seg[1]);
-  if (Lower(seg[0]) != "customvision" || (version != "v3.0" && version != "v3.1") ||
-      Lower(seg[2]) != "prediction" || Lower(seg[5]) != "iterations") {
-    return not_found();
+  const auto not_found_response = [] {
+    return CustomVisionError(404, "NotFound", "Resource not found");
+  };
+  if (ctx.request.method != "POST") return not_found_response();
+  StatusOr<CustomVisionRoute> route = ParseCustomVisionPath(ctx.request.path);
+  if (!route.ok()) {
+    if (route.status().code() == StatusCode::kNotFound) return not_found_response();
+    return CustomVisionError(400, route.status().inner_code(), route.status().message());
   }
-  const std::string op = Lower(seg[4]), source = Lower(seg[7]);
-  if ((op != "classify" && op != "detect") || (source != "image" && source != "url") ||
-      (seg.size() == 9 && Lower(seg[8]) != "nostore")) {
-    return not_found();
-  }
-  const std::string project = Lower(seg[3]), name = seg[6];
-  if (!IsUuid(project)) {
-    return CustomVisionError(400, "BadRequestInvalidIds", "The project id is not a valid GUID.");
-  }
+  const std::string& project = route->project_id;
+  const std::string& name = route->published_name;
   Status load_status;
   auto holder = CustomModelsFor(ctx.options.model_repo, &load_status);
   std::shared_ptr<const CustomModelSet> set = holder->Get();
@@ -119,45 +95,31 @@ Response HandleCustomVision(const RouteContext& ctx) {
   if (!model || model->project_id() != project) {
     return CustomVisionError(404, "NotFoundIteration", "Invalid iteration.");
   }
-  if ((op == "detect") != (model->kind() == CustomKind::kDetector)) {
+  if (route->detect != (model->kind() == CustomKind::kDetector)) {
     return CustomVisionError(400, "BadRequestNotSupported",
-                             op == "detect" ? "The iteration is not an object detection iteration."
-                                            : "The iteration is not a classification iteration.");
+                             route->detect ? "The iteration is not an object detection iteration."
+                                           : "The iteration is not a classification iteration.");
   }
   // The image route takes the body; the url route a JSON {"url": ...} (ImageBytes handles both).
   const auto ct = ctx.request.headers.find("content-type");
   const bool json_body =
-      ct != ctx.request.headers.end() && Lower(ct->second).starts_with("application/json");
-  if ((source == "url") != json_body) {
-    return CustomVisionError(400, source == "url" ? "BadRequestImageUrl" : "BadRequestImageStream",
-                             source == "url" ? "The url route takes {\"url\": ...} as JSON."
-                                             : "The image route takes multipart/form-data "
-                                               "imageData or application/octet-stream.");
+      ct != ctx.request.headers.end() && MediaType(ct->second) == "application/json";
+  if (route->url != json_body) {
+    return CustomVisionError(400, route->url ? "BadRequestImageUrl" : "BadRequestImageStream",
+                             route->url ? "The url route takes {\"url\": ...} as JSON."
+                                        : "The image route takes multipart/form-data "
+                                          "imageData or application/octet-stream.");
   }
-  StatusOr<std::string> bytes = ctx.ImageBytes();
-  if (!bytes.ok()) return FromStatus(bytes.status());
-  const auto start = std::chrono::steady_clock::now();
-  DecodeOptions decode;
-  decode.min_long_side = model->min_long_side();
-  StatusOr<DecodedImage> image =
-      IngestImage({reinterpret_cast<const std::uint8_t*>(bytes->data()), bytes->size()},
-                  ApiVersion::kV40, decode);
-  if (!image.ok()) return FromStatus(image.status());
-  StatusOr<std::vector<CustomPrediction>> preds =
-      model->Predict(image->bgr, image->info.width, image->info.height);
-  if (!preds.ok()) return FromStatus(preds.status());
-  if (ctx.options.analyzer_observer) {
-    ctx.options.analyzer_observer(
-        "custom:" + model->name(),
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  }
+  // Same image limits, pixel budget and metrics as 4.0 analyze (api/custom_model_routes.h).
+  StatusOr<CustomModelRun> run = RunCustomModel(ctx, *model);
+  if (!run.ok()) return FromStatus(run.status());
   nlohmann::ordered_json out = {
       {"id", ctx.request.request_id.empty() ? RandomUuid() : ctx.request.request_id},
       {"project", model->project_id()},
       {"iteration", model->iteration_id()},
       {"created", NowIso()},
       {"predictions", nlohmann::ordered_json::array()}};
-  for (const CustomPrediction& p : *preds) {
+  for (const CustomPrediction& p : run->predictions) {
     nlohmann::ordered_json j = {
         {"probability", p.probability}, {"tagId", model->tag_id(p.tag_index)}, {"tagName", p.tag}};
     if (p.has_box) {

@@ -20,7 +20,7 @@ Response HandleV32(const RouteContext& context, V32Operation op);
 // that aspect ratio around the smart crop (smartCropping=true) or the centre (false, default).
 Response HandleThumbnailV32(const RouteContext& context);
 
-// GET /vision/v3.2/models: the domain models this server can run.
+// GET /vision/v3.2/models: the domain models this server can run, then the custom models.
 Response HandleListModelsV32(const RouteContext& context);
 
 // A 200 JSON response.

@@ -1,6 +1,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "api/custom_model_routes.h"
 #include "api/errors.h"
 #include "api/json_writers.h"
 #include "api/routes.h"
@@ -137,6 +138,8 @@ Response HandleListModelsV32(const RouteContext& ctx) {
   if (status[Feature::kLandmarks] == "ok") {
     models.push_back({{"name", "landmarks"}, {"categories", {"outdoor_", "building_"}}});
   }
+  // Custom models (api/custom_model_routes.h) are listed too, with no categories.
+  for (nlohmann::json& m : CustomModelsV32(ctx)) models.push_back(std::move(m));
   return JsonResponse({{"models", models}});
 }
 

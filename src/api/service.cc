@@ -2,6 +2,9 @@
 //
 // Routes (paths are matched case-insensitively after percent-decoding; a trailing '/' is ignored):
 //   POST /computervision/imageanalysis:analyze?api-version=2023-10-01|2024-02-01
+//   POST /computervision/imageanalysis:analyze?model-name=...,  GET /computervision/models
+//        (custom models, also with api-version 2023-02-01-preview|2023-04-01-preview;
+//        api/custom_model_routes.h)
 //   POST /vision/v3.2/{analyze,describe,detect,tag,areaOfInterest,generateThumbnail,ocr}
 //   POST /vision/v3.2/read/analyze,  GET /vision/v3.2/read/analyzeResults/{operationId}
 //   GET  /vision/v3.2/models,        POST /vision/v3.2/models/{celebrities|landmarks}/analyze
@@ -13,6 +16,7 @@
 
 #include "analyzers/engine.h"
 #include "analyzers/custom/custom_registry.h"
+#include "api/custom_model_routes.h"
 #include "api/customvision_routes.h"
 #include "api/errors.h"
 #include "api/read_routes.h"
@@ -76,8 +80,19 @@ class ServiceImpl final : public Service {
 
     if (IsCustomVisionPath(path)) return HandleCustomVision(ctx(ApiVersion::kV40));
     if (path.starts_with(kV40Prefix)) {
-      if (path != "/computervision/imageanalysis:analyze" || !post) return NotFoundResponse();
-      std::string version = query.Get("api-version").value_or("");
+      const std::string version = query.Get("api-version").value_or("");
+      // Custom models (api/custom_model_routes.h): model-name on analyze and the models list
+      // accept the previews that had them as well as the GA versions.
+      const bool models_list = path == "/computervision/models" && get;
+      const bool custom = models_list || (path == "/computervision/imageanalysis:analyze" &&
+                                          post && query.Has("model-name"));
+      if (!custom && (path != "/computervision/imageanalysis:analyze" || !post)) {
+        return NotFoundResponse();
+      }
+      if (custom && IsCustomModelApiVersion(version)) {
+        return models_list ? HandleListModelsV40(ctx(ApiVersion::kV40))
+                           : HandleAnalyzeCustomModelV40(ctx(ApiVersion::kV40));
+      }
       if (version.ends_with("-preview")) {
         return MakeErrorResponse(410, "Gone", "The api-version '" + version +
                                                   "' has been retired.");
@@ -101,6 +116,13 @@ class ServiceImpl final : public Service {
         std::string model = op.substr(7, op.size() - 7 - 8);
         if (model == "celebrities") return HandleV32(c, V32Operation::kCelebrities);
         if (model == "landmarks") return HandleV32(c, V32Operation::kLandmarks);
+        if (IsCustomModelName(c, model)) {
+          return ErrorFromStatus(
+              InvalidArgument("The model '" + model + "' is a custom model: call it with 4.0 "
+                              "imageanalysis:analyze?model-name=" + model + " or the Custom "
+                              "Vision Prediction API.", "NotSupportedModel"),
+              ApiVersion::kV32);
+        }
         return ErrorFromStatus(NotFound("The model '" + model + "' does not exist.",
                                         "InvalidModel"), ApiVersion::kV32);
       }
@@ -134,10 +156,15 @@ StatusOr<std::unique_ptr<Service>> Service::Create(const ServiceOptions& options
   engine_options.max_decode_pixels = options.max_decode_pixels;
   engine_options.analyzer_observer = options.analyzer_observer;
   OCULAR_ASSIGN_OR_RETURN(std::unique_ptr<Engine> engine, Engine::Create(engine_options));
-  // Custom models load at start (a broken one fails the start, as a reload would refuse it).
+  // Custom models load at start. A broken one fails the start (a reload would refuse it too):
+  // clients call a custom model by name, so serving without it would silently answer its clients
+  // 404; the operator fixes or removes the model folder and starts again (docs/custom-models.md).
   Status custom;
   CustomModelsFor(options.model_repo, &custom);
-  OCULAR_RETURN_IF_ERROR(custom);
+  if (!custom.ok()) {
+    return FailedPrecondition(custom.message() + " (fix or remove that model's folder in '" +
+                              options.model_repo + "'; see docs/custom-models.md)");
+  }
   return std::unique_ptr<Service>(std::make_unique<ServiceImpl>(options, std::move(engine)));
 }
 

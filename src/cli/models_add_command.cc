@@ -59,11 +59,12 @@ std::function<int()> AddModelsAddCommand(CLI::App& models, std::shared_ptr<std::
   add->add_option("--resize", o->resize, "Classifier resize: stretch or letterbox")
       ->check(CLI::IsMember({"stretch", "letterbox"}))
       ->capture_default_str();
+  // --activation: classifier scores. Default: none when the model's score output is already a
+  // Softmax or Sigmoid node, else softmax; an explicit softmax/sigmoid on such a model is refused.
   add->add_option("--activation", o->activation,
-                  "Classifier scores: softmax, sigmoid or none "
-                  "(none when the model outputs probabilities)")
-      ->check(CLI::IsMember({"softmax", "sigmoid", "none"}))
-      ->capture_default_str();
+                  "Classifier scores: softmax, sigmoid or none. Default: none when the model's "
+                  "output is already a Softmax/Sigmoid node, else softmax")
+      ->check(CLI::IsMember({"softmax", "sigmoid", "none"}));
   add->callback([mode] { *mode = "add"; });
   return [o, repo, model, labels]() -> int {
     o->repo = *repo;
@@ -79,6 +80,7 @@ std::function<int()> AddModelsAddCommand(CLI::App& models, std::shared_ptr<std::
     }
     std::cout << "added " << o->name << " version " << r->version << " (" << r->labels
               << " labels) to " << r->dir.string() << "\nproject id: " << r->project_id
+              << (r->activation.empty() ? "" : "\nactivation: " + r->activation)
               << "\nsend SIGHUP to a running `ocular serve` to load it\n";
     return kExitOk;
   };

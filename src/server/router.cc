@@ -71,8 +71,9 @@ Router::Router(RouterOptions options, RouterDeps deps, std::shared_ptr<ServiceSl
 
 std::string Router::RouteLabel(std::string_view path) {
   const std::string p = NormalizeForLabel(path);
-  static const std::array<std::string_view, 4> kFixed = {
-      "/health", "/ready", "/metrics", "/computervision/imageanalysis:analyze"};
+  static const std::array<std::string_view, 5> kFixed = {
+      "/health", "/ready", "/metrics", "/computervision/imageanalysis:analyze",
+      "/computervision/models"};
   for (std::string_view f : kFixed) {
     if (p == f) return std::string(f);
   }

@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include <onnx/onnx_pb.h>
 #include <nlohmann/json.hpp>
 #include <opencv2/core.hpp>
 
@@ -102,6 +103,57 @@ Status CheckShapes(const AddOptions& o, const convert::ConvertResult& r, std::si
                          "): the labels do not match the model");
 }
 
+// The op type of the node producing the classifier's score output (the first output holding one
+// score per label, as CheckShapes accepts it), looking through shape-only ops; "" when it cannot
+// be told.
+std::string ScoreOutputOp(const convert::ConvertResult& r, std::size_t labels) {
+  const auto n = static_cast<std::int64_t>(labels);
+  std::string name;
+  for (const auto& out : r.outputs) {
+    std::int64_t elems = 1;
+    for (std::int64_t d : out.shape) elems *= d < 0 ? 1 : d;
+    if (!out.shape.empty() && out.shape.back() == n && elems == n) {
+      name = out.name;
+      break;
+    }
+  }
+  onnx::ModelProto proto;
+  if (name.empty() || !proto.ParseFromString(r.onnx)) return "";
+  // Through shape-only ops (a converted Keras model ends Softmax -> Identity).
+  static const std::set<std::string> kPassThrough = {"Identity", "Reshape", "Flatten", "Squeeze",
+                                                     "Unsqueeze"};
+  for (int hops = 0; hops < 16; ++hops) {
+    const onnx::NodeProto* producer = nullptr;
+    for (const onnx::NodeProto& node : proto.graph().node()) {
+      for (const std::string& o : node.output()) {
+        if (o == name) producer = &node;
+      }
+    }
+    if (producer == nullptr) return "";
+    if (!kPassThrough.contains(producer->op_type()) || producer->input_size() == 0) {
+      return producer->op_type();
+    }
+    name = producer->input(0);
+  }
+  return "";
+}
+
+// The classifier activation: `requested`, or when empty none for a model whose score output is
+// already a Softmax or Sigmoid node, else softmax. A requested softmax/sigmoid on such an output
+// would apply a second one (probabilities flattened towards uniform): refused.
+StatusOr<std::string> ChooseActivation(const std::string& requested, const std::string& op,
+                                       const std::string& file) {
+  const bool probabilities = op == "Softmax" || op == "Sigmoid";
+  if (requested.empty()) return std::string(probabilities ? "none" : "softmax");
+  if (probabilities && requested != "none") {
+    return InvalidArgument(file + ": the model's score output is already a " + op +
+                           " node; --activation " + requested +
+                           " would apply a second one (use --activation none, the default for "
+                           "such models)");
+  }
+  return requested;
+}
+
 // A private folder for the staged package, removed on destruction.
 struct StagingDir {
   fs::path path;
@@ -157,7 +209,8 @@ StatusOr<AddResult> AddCustomModel(const AddOptions& o) {
   if (o.resize != "stretch" && o.resize != "letterbox") {
     return InvalidArgument("--resize must be stretch or letterbox");
   }
-  if (o.activation != "softmax" && o.activation != "sigmoid" && o.activation != "none") {
+  if (!o.activation.empty() && o.activation != "softmax" && o.activation != "sigmoid" &&
+      o.activation != "none") {
     return InvalidArgument("--activation must be softmax, sigmoid or none");
   }
   if (o.mean.size() != 3 || o.std.size() != 3) {
@@ -167,6 +220,12 @@ StatusOr<AddResult> AddCustomModel(const AddOptions& o) {
   OCULAR_ASSIGN_OR_RETURN(convert::ConvertResult imported, convert::ImportOnnx(o.model));
   std::string layout;
   OCULAR_RETURN_IF_ERROR(CheckShapes(o, imported, labels.size(), &layout));
+  std::string activation;
+  if (o.task != "object-detection") {
+    OCULAR_ASSIGN_OR_RETURN(activation,
+                            ChooseActivation(o.activation, ScoreOutputOp(imported, labels.size()),
+                                             o.model.filename().string()));
+  }
 
   AddResult result;
   result.project_id = o.project_id.empty() ? RandomUuid() : o.project_id;
@@ -174,6 +233,7 @@ StatusOr<AddResult> AddCustomModel(const AddOptions& o) {
     c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   result.version = o.version.empty() ? UtcVersion() : o.version;
   result.labels = labels.size();
+  result.activation = activation;
 
   convert::PackageSpec spec;
   spec.name = o.name;
@@ -199,7 +259,7 @@ StatusOr<AddResult> AddCustomModel(const AddOptions& o) {
     spec.color = o.color;
     spec.mean = o.mean;
     spec.std = o.std;
-    spec.params["activation"] = o.activation;
+    spec.params["activation"] = activation;
     spec.params["resize"] = o.resize;
   }
 

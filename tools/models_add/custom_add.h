@@ -34,7 +34,9 @@ struct AddOptions {
   std::string color = "RGB";                              // RGB | BGR
   std::vector<double> mean{0, 0, 0}, std{255, 255, 255};  // value = (pixel - mean) / std
   std::string resize = "stretch";                         // stretch | letterbox
-  std::string activation = "softmax";                     // softmax | sigmoid | none
+  // softmax | sigmoid | none; "" (default) = none when the model's score output is already a
+  // Softmax or Sigmoid node (a Keras/TF.js Dense layer with that activation), else softmax.
+  std::string activation;
 };
 
 struct AddResult {
@@ -42,6 +44,7 @@ struct AddResult {
   std::string project_id;
   std::string version;
   std::size_t labels = 0;
+  std::string activation;  // classifiers: the activation written to config.json
 };
 
 StatusOr<AddResult> AddCustomModel(const AddOptions& options);

@@ -17,8 +17,15 @@ StatusOr<std::shared_ptr<const CustomModelSet>> LoadCustomModels(
   for (runtime::ModelEntry& e : r->List()) newest[e.name] = std::move(e);
   for (const auto& [name, e] : newest) {
     if (!e.config || !CustomModel::IsCustom(*e.config)) continue;
-    OCULAR_ASSIGN_OR_RETURN(auto model, r->Load(name, e.version));
-    OCULAR_ASSIGN_OR_RETURN(auto custom, CustomModel::Create(std::move(model)));
+    auto model = r->Load(name, e.version);
+    if (!model.ok()) {
+      return FailedPrecondition("custom model '" + name + "': " + model.status().message());
+    }
+    auto created = CustomModel::Create(std::move(model).value());
+    if (!created.ok()) {
+      return FailedPrecondition("custom model '" + name + "': " + created.status().message());
+    }
+    std::shared_ptr<const CustomModel> custom = std::move(created).value();
     const cv::Mat grey(64, 64, CV_8UC3, cv::Scalar(128, 128, 128));
     auto test = custom->Predict(grey, grey.cols, grey.rows);
     if (!test.ok()) {

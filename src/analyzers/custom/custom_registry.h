@@ -32,8 +32,8 @@ struct CustomModelSet {
 };
 
 // Scans `repo` afresh and loads the newest version of every custom model, then runs a mid-grey
-// image through each. FailedPrecondition naming the model when one fails (nothing is returned);
-// an empty set when the repository has none or does not exist.
+// image through each. FailedPrecondition "custom model 'NAME': why" when one fails (nothing is
+// returned); an empty set when the repository has none or does not exist.
 StatusOr<std::shared_ptr<const CustomModelSet>> LoadCustomModels(const std::filesystem::path& repo);
 
 class CustomModelHolder {

@@ -163,6 +163,47 @@ TEST_F(ServiceTest, ListModelsIsHonest) {
   EXPECT_TRUE(Body(resp)["models"].empty());
 }
 
+// 4.0 custom models (api/custom_model_routes.h) with an empty repository: routing, api-versions
+// and errors. Predictions with real models: tests/integration/custom_models.test.mjs.
+TEST_F(ServiceTest, CustomModelNameRouting) {
+  const std::string analyze = "/computervision/imageanalysis:analyze";
+  const std::string img = Image("street_bus.jpg");
+  for (const char* v : {"2023-02-01-preview", "2023-04-01-preview", "2023-10-01", "2024-02-01"}) {
+    Response r = Post(analyze, std::string("api-version=") + v + "&model-name=nope", img);
+    EXPECT_EQ(r.status, 404) << v;
+    EXPECT_EQ(Body(r)["error"]["innererror"]["code"], "InvalidModel") << v;
+  }
+  Response both = Post(analyze, "api-version=2023-10-01&model-name=nope&features=tags", img);
+  EXPECT_EQ(both.status, 400);
+  EXPECT_EQ(Body(both)["error"]["code"], "InvalidRequest");
+  EXPECT_EQ(Body(both)["error"]["innererror"]["code"], "BadArgument");
+  EXPECT_NE(Body(both)["error"]["message"].get<std::string>().find("features"), std::string::npos);
+  EXPECT_EQ(Post(analyze, "api-version=2023-10-01&model-name=", img).status, 400);
+  // Previews without custom models stay retired; unknown versions stay unknown.
+  EXPECT_EQ(Post(analyze, "api-version=2022-10-12-preview&model-name=nope", img).status, 410);
+  EXPECT_EQ(Post(analyze, "api-version=2023-04-01-preview&features=tags", img).status, 410);
+  EXPECT_EQ(Post(analyze, "api-version=2099-01-01&model-name=nope", img).status, 404);
+}
+
+TEST_F(ServiceTest, CustomModelListV40) {
+  Request r;
+  r.method = "GET";
+  r.path = "/computervision/models";
+  r.query = "api-version=2023-02-01-preview&skip=0&top=10";
+  Response resp = service_->Handle(r);
+  ASSERT_EQ(resp.status, 200) << resp.body;
+  EXPECT_EQ(Body(resp), json::array());
+  r.query = "api-version=2023-10-01&top=-1";
+  EXPECT_EQ(service_->Handle(r).status, 400);
+  r.query = "api-version=2022-10-12-preview";
+  EXPECT_EQ(service_->Handle(r).status, 410);
+  r.query = "api-version=2099-01-01";
+  EXPECT_EQ(service_->Handle(r).status, 404);
+  r.method = "POST";
+  r.query = "api-version=2023-10-01";
+  EXPECT_EQ(service_->Handle(r).status, 404);
+}
+
 TEST_F(ServiceTest, UnknownModelAndMethod) {
   EXPECT_EQ(Post("/vision/v3.2/models/cars/analyze", "", Image("format_hopper.bmp")).status, 404);
   Request r;

@@ -74,9 +74,18 @@ TEST_F(ModelsAddTest, AddsYoloDetectorAndClassifierThatLoadAsCustomModels) {
       Opts("content", "image-classification", nsfw / "model.onnx", nsfw / "labels.txt", repo);
   cls.project_id = "0F1E2D3C-4B5A-6978-8796-A5B4C3D2E1F0";
   cls.version = "1";
-  auto c = AddCustomModel(cls);
+  // Its last layer is a Softmax node: an explicit softmax would apply a second one, refused.
+  AddOptions twice = cls;
+  twice.activation = "softmax";
+  auto t = AddCustomModel(twice);
+  ASSERT_FALSE(t.ok());
+  EXPECT_NE(t.status().message().find("already a Softmax"), std::string::npos)
+      << t.status().message();
+  EXPECT_FALSE(fs::exists(repo / "content"));
+  auto c = AddCustomModel(cls);  // default activation: none, detected from the graph
   ASSERT_TRUE(c.ok()) << c.status().message();
   EXPECT_EQ(c->project_id, "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
+  EXPECT_EQ(c->activation, "none");
 
   auto set = LoadCustomModels(repo);
   ASSERT_TRUE(set.ok()) << set.status().message();
@@ -85,7 +94,7 @@ TEST_F(ModelsAddTest, AddsYoloDetectorAndClassifierThatLoadAsCustomModels) {
   ASSERT_NE(m, nullptr);
   EXPECT_EQ(m->project_id(), c->project_id);
   EXPECT_EQ(m->kind(), CustomKind::kClassifier);
-  // Softmax over 5 classes on a grey image: the probabilities sum to 1, sorted descending.
+  // The model's own softmax over 5 classes on a grey image: sums to 1, sorted descending.
   cv::Mat grey(300, 400, CV_8UC3, cv::Scalar(128, 128, 128));
   auto preds = m->Predict(grey, grey.cols, grey.rows);
   ASSERT_TRUE(preds.ok());
