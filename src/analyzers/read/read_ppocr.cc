@@ -83,13 +83,13 @@ std::string PpOcrModelLabel(const std::filesystem::path& model) {
 
 PpOcrDetector::~PpOcrDetector() = default;
 
-StatusOr<std::unique_ptr<PpOcrDetector>> PpOcrDetector::Create(const std::filesystem::path& model,
-                                                               PpOcrDetectorOptions options,
-                                                               const runtime::SessionOptions* session) {
+StatusOr<std::unique_ptr<PpOcrDetector>> PpOcrDetector::Create(
+    const std::filesystem::path& model, PpOcrDetectorOptions options,
+    const runtime::SessionOptions* session) {
   std::unique_ptr<PpOcrDetector> d(new PpOcrDetector());
-  OCULAR_ASSIGN_OR_RETURN(d->session_, runtime::Session::Create(model, PpOcrModelLabel(model),
-                                                                session ? *session
-                                                                        : runtime::SessionOptions{}));
+  OCULAR_ASSIGN_OR_RETURN(
+      d->session_, runtime::Session::Create(model, PpOcrModelLabel(model),
+                                            session ? *session : runtime::SessionOptions{}));
   if (d->session_->inputs().size() != 1 || d->session_->outputs().empty()) {
     return FailedPrecondition("text detection model: expected 1 input and 1 output");
   }
@@ -217,9 +217,9 @@ StatusOr<std::unique_ptr<PpOcrRecognizer>> PpOcrRecognizer::Create(
     r->keys_.push_back(line);
   }
   r->keys_.push_back(" ");  // PaddleOCR use_space_char
-  OCULAR_ASSIGN_OR_RETURN(r->session_, runtime::Session::Create(model, PpOcrModelLabel(model),
-                                                                session ? *session
-                                                                        : runtime::SessionOptions{}));
+  OCULAR_ASSIGN_OR_RETURN(
+      r->session_, runtime::Session::Create(model, PpOcrModelLabel(model),
+                                            session ? *session : runtime::SessionOptions{}));
   if (r->session_->inputs().size() != 1 || r->session_->outputs().empty()) {
     return FailedPrecondition("text recognition model: expected 1 input and 1 output");
   }
