@@ -1,46 +1,82 @@
 #!/usr/bin/env bash
-# Memory budget (issue 16, docs/reliability.md): RSS of one `ocular serve` in three scenarios, in
-# one run: idle after loading, after 60 s of the vision features at concurrency 8, after 60 s
-# of requests that include read at concurrency 8. Also the peak (VmHWM) of each phase.
+# Memory budget (issue 16, docs/reliability.md "Memory budget"): RSS of one `ocular serve` in
+# three scenarios, in one run: idle after loading, after SECONDS of the vision features at
+# CONNECTIONS concurrent connections, then after SECONDS of requests that include read. Prints,
+# per binary and scenario: RSS at the end of the phase, the phase's peak (VmHWM, reset through
+# /proc/PID/clear_refs before each phase), requests/s, the server's CPU milliseconds per request
+# (utime + stime over the phase / requests) and non-2xx answers (wrk), the server's
+# thread count and the machine's 1-minute load average (the machine is shared: say it).
 #   bench/memory/rss.sh [SECONDS=60] [CONNECTIONS=8]
-# Env: OCULAR_BIN (default build/ocular), OCULAR_MODEL_REPO (default models), SERVE_ARGS (extra
-# serve flags, e.g. --max-decode-pixels), VISION_IMAGE / READ_IMAGE (defaults: shared photos).
+# Env: OCULAR_BIN (one binary, default build/ocular) or OCULAR_BINS ("label=path label=path ...",
+# run one after the other: before and after in one run), OCULAR_MODEL_REPO (default models),
+# SERVE_ARGS (extra serve flags for every binary), VISION_IMAGE / READ_IMAGE (defaults: shared
+# photos). Loopback only; each phase is bounded by SECONDS.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-BIN="${OCULAR_BIN:-$ROOT/build/ocular}"
 SECONDS_PER="${1:-60}"
 CONNS="${2:-8}"
-IMAGES="$ROOT/../shared/testdata/images"
+# The shared test photos: ../shared next to the checkout (or two levels up from a worktree).
+SHARED="${OCULAR_SHARED:-$ROOT/../shared}"
+[ -d "$SHARED" ] || SHARED="$ROOT/../../shared"
+IMAGES="$SHARED/testdata/images"
 VISION_IMAGE="${VISION_IMAGE:-$IMAGES/faces_group_selfie.jpg}"
 READ_IMAGE="${READ_IMAGE:-$IMAGES/doc_page.png}"
 KEY="mem-key-$RANDOM$RANDOM"
 WORK="$(mktemp -d)"
-trap 'kill "$PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT
-command -v wrk >/dev/null || { echo "wrk is not installed" >&2; exit 1; }
-
-OCULAR_API_KEYS="$KEY" "$BIN" serve --plain-http --listen 127.0.0.1:0 \
-  --repo "${OCULAR_MODEL_REPO:-$ROOT/models}" ${SERVE_ARGS:-} 2>"$WORK/server.log" &
-PID=$!
-for _ in $(seq 1 600); do
-  grep -q "ready: analysis service loaded" "$WORK/server.log" 2>/dev/null && break
-  kill -0 "$PID" 2>/dev/null || { cat "$WORK/server.log" >&2; exit 1; }
-  sleep 0.2
+PID=""
+trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$WORK"' EXIT
+for f in "$VISION_IMAGE" "$READ_IMAGE"; do
+  [ -f "$f" ] || { echo "missing image $f (set OCULAR_SHARED, VISION_IMAGE or READ_IMAGE)" >&2; exit 1; }
 done
-PORT="$(sed -n 's/.*listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/server.log" | head -1)"
-URL="http://127.0.0.1:$PORT"
+command -v wrk >/dev/null || { echo "wrk is not installed" >&2; exit 1; }
+BINS="${OCULAR_BINS:-run=${OCULAR_BIN:-$ROOT/build/ocular}}"
+
 field() { awk -v f="$1:" '$1 == f {printf "%.0f", $2 / 1024}' "/proc/$PID/status"; }
-phase() {  # name, image, features
+threads() { awk '$1 == "Threads:" {print $2}' "/proc/$PID/status"; }
+load1() { cut -d' ' -f1 /proc/loadavg; }
+# The server's CPU seconds so far (utime + stime): per request, a cost that the machine's other
+# load hardly changes, unlike requests/s.
+cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$PID/stat"; }
+phase() {  # label, name, image, features
   echo 5 >"/proc/$PID/clear_refs"
-  OCULAR_KEY="$KEY" OCULAR_IMAGE="$2" \
-  OCULAR_PATH="/computervision/imageanalysis:analyze?api-version=2024-02-01&features=$3" \
+  local cpu0 cpu1 requests
+  cpu0="$(cpu_s)"
+  OCULAR_KEY="$KEY" OCULAR_IMAGE="$3" \
+  OCULAR_PATH="/computervision/imageanalysis:analyze?api-version=2024-02-01&features=$4" \
     wrk -t2 -c"$CONNS" -d"${SECONDS_PER}s" --timeout 60s -s "$ROOT/bench/load/one.lua" "$URL" \
-    >"$WORK/$1.txt"
-  printf '%s\t%s\t%s\t%s\n' "$1" "$(field VmRSS)" "$(field VmHWM)" \
-    "$(awk '/Requests\/sec/ {print $2}' "$WORK/$1.txt")"
+    >"$WORK/$2.txt"
+  cpu1="$(cpu_s)"
+  local bad
+  bad="$(awk '/Non-2xx/ {print $NF}' "$WORK/$2.txt")"
+  requests="$(awk '/requests in/ {print $1}' "$WORK/$2.txt")"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$(field VmRSS)" "$(field VmHWM)" \
+    "$(awk '/Requests\/sec/ {print $2}' "$WORK/$2.txt")" \
+    "$(awk -v a="$cpu0" -v b="$cpu1" -v n="${requests:-0}" \
+      'BEGIN {if (n > 0) printf "%.0f", (b - a) * 1000 / n; else print "-"}')" \
+    "${bad:-0}" "$(threads)" "$(load1)"
 }
-printf 'scenario\trss_mb\tpeak_mb\trequests_per_s\n'
-printf 'idle\t%s\t%s\t-\n' "$(field VmRSS)" "$(field VmHWM)"
-phase vision "$VISION_IMAGE" "tags,caption,denseCaptions,objects,smartCrops,people"
-phase with_read "$READ_IMAGE" "tags,caption,objects,read"
-kill -TERM "$PID"
-wait "$PID" || true
+
+printf 'binary\tscenario\trss_mb\tpeak_mb\trequests_per_s\tcpu_ms_per_request\tnon_2xx\tthreads\tload1\n'
+for entry in $BINS; do
+  label="${entry%%=*}"
+  bin="${entry#*=}"
+  OCULAR_API_KEYS="$KEY" "$bin" serve --plain-http --listen 127.0.0.1:0 \
+    --repo "${OCULAR_MODEL_REPO:-$ROOT/models}" ${SERVE_ARGS:-} 2>"$WORK/server.log" &
+  PID=$!
+  for _ in $(seq 1 600); do
+    grep -q "ready: analysis service loaded" "$WORK/server.log" 2>/dev/null && break
+    kill -0 "$PID" 2>/dev/null || { cat "$WORK/server.log" >&2; exit 1; }
+    sleep 0.2
+  done
+  PORT="$(sed -n 's/.*listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/server.log" |
+    head -1)"
+  URL="http://127.0.0.1:$PORT"
+  sleep 2  # let the loader thread finish and exit
+  printf '%s\tidle\t%s\t%s\t-\t-\t-\t%s\t%s\n' "$label" "$(field VmRSS)" "$(field VmHWM)" \
+    "$(threads)" "$(load1)"
+  phase "$label" vision "$VISION_IMAGE" "tags,caption,denseCaptions,objects,smartCrops,people"
+  phase "$label" with_read "$READ_IMAGE" "tags,caption,objects,read"
+  kill -TERM "$PID"
+  wait "$PID" || true
+  PID=""
+done

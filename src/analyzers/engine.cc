@@ -5,6 +5,7 @@
 #include <functional>
 
 #include "analyzers/detection/detector.h"
+#include "core/malloc_tuning.h"
 #include "core/version.h"
 #include "runtime/model_repository.h"
 
@@ -16,6 +17,7 @@ namespace {
 std::shared_ptr<runtime::ModelRepository> OpenModels(const EngineOptions& options) {
   runtime::RepositoryOptions repo_options;
   repo_options.session.intra_op_threads = options.intra_op_threads;
+  repo_options.session.cpu_arena = options.ort_arena;
   StatusOr<std::unique_ptr<runtime::ModelRepository>> repo =
       runtime::ModelRepository::Open(options.model_repo, repo_options);
   if (!repo.ok()) return nullptr;
@@ -34,6 +36,7 @@ StatusOr<std::unique_ptr<Engine>> Engine::Create(const EngineOptions& options) {
   engine->model_version_ = kModelPackVersion;
   engine->analyzer_observer_ = options.analyzer_observer;
   engine->max_decode_pixels_ = options.max_decode_pixels;
+  engine->trim_malloc_ = options.trim_malloc;
   AnalyzerEnv env{options, OpenModels(options)};
   // A detector tier the operator named explicitly must load: running silently without it (or on
   // another tier) would surprise. "auto" falls back to the ensemble, and a missing repository
@@ -113,6 +116,14 @@ std::map<Feature, std::string> Engine::FeatureNotes() const {
 
 StatusOr<AnalysisResult> Engine::Analyze(std::span<const std::uint8_t> bytes,
                                          const AnalysisRequest& request) const {
+  StatusOr<AnalysisResult> result = AnalyzeDecoded(bytes, request);
+  // The decoded image and every analyzer's buffers are freed by now.
+  if (trim_malloc_) TrimMalloc();
+  return result;
+}
+
+StatusOr<AnalysisResult> Engine::AnalyzeDecoded(std::span<const std::uint8_t> bytes,
+                                                const AnalysisRequest& request) const {
   OCULAR_RETURN_IF_ERROR(CheckFeatures(request.features));
   OCULAR_RETURN_IF_ERROR(CheckByteSize(bytes.size(), request.api));
   OCULAR_ASSIGN_OR_RETURN(ImageInfo info, ProbeImage(bytes));

@@ -54,6 +54,15 @@ struct EngineOptions {
   // on huge images (docs/reliability.md). Default 12 000 000 (a 4000 x 3000 photo or an A4 page
   // at 300 dpi stay whole; a 16000 x 16000 page is read at 3200 x 3200). 0: no budget.
   std::int64_t max_decode_pixels = kDefaultMaxDecodePixels;
+  // ONNX Runtime's per-session CPU memory arena (runtime::SessionOptions::cpu_arena). Default
+  // false: an arena keeps, per model and forever, the largest working set the busiest moment
+  // needed; without it tensor buffers go back to malloc after each Run (docs/reliability.md
+  // "Memory budget").
+  bool ort_arena = false;
+  // Return free malloc memory to the kernel after every analysis (core/malloc_tuning.h
+  // TrimMalloc), so RSS falls back to the working set of the requests still running. Default
+  // true (costs a few page faults per request; docs/reliability.md "Memory budget").
+  bool trim_malloc = true;
   // Called after each analyzer ran on a request, with its name and wall time (for metrics).
   // Must be thread-safe. Default: none.
   std::function<void(std::string_view analyzer, double seconds)> analyzer_observer;
@@ -104,10 +113,13 @@ class Engine {
 
  private:
   Engine() = default;
+  StatusOr<AnalysisResult> AnalyzeDecoded(std::span<const std::uint8_t> bytes,
+                                          const AnalysisRequest& request) const;
   std::string model_version_;
   std::string detector_tier_;
   std::function<void(std::string_view, double)> analyzer_observer_;
   std::int64_t max_decode_pixels_ = 0;
+  bool trim_malloc_ = false;
   std::vector<std::unique_ptr<Analyzer>> analyzers_;
   std::map<Feature, const Analyzer*> by_feature_;
   std::map<Feature, Status> unavailable_;

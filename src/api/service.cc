@@ -154,6 +154,8 @@ StatusOr<std::unique_ptr<Service>> Service::Create(const ServiceOptions& options
   engine_options.detector = options.detector;
   engine_options.intra_op_threads = options.intra_op_threads;
   engine_options.max_decode_pixels = options.max_decode_pixels;
+  engine_options.ort_arena = options.ort_arena;
+  engine_options.trim_malloc = options.trim_malloc;
   engine_options.analyzer_observer = options.analyzer_observer;
   OCULAR_ASSIGN_OR_RETURN(std::unique_ptr<Engine> engine, Engine::Create(engine_options));
   // Custom models load at start. A broken one fails the start (a reload would refuse it too):

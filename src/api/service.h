@@ -33,6 +33,9 @@ struct ServiceOptions {
   int intra_op_threads = 0;
   // The per-request pixel budget of decoded images (see EngineOptions::max_decode_pixels).
   std::int64_t max_decode_pixels = kDefaultMaxDecodePixels;
+  // Memory bounds (see EngineOptions::ort_arena and trim_malloc).
+  bool ort_arena = false;
+  bool trim_malloc = true;
   // The v3.2 asynchronous Read results: memory only, TTL and caps (api/read_operation_store.h).
   ReadOperationStoreOptions read_store;
   // Called after each analyzer ran, with its name and seconds (metrics). Default: none.

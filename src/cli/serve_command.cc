@@ -127,6 +127,24 @@ CommandRegistrar registrar(
                      "request uses every core; 1: the most throughput when every worker is busy)")
           ->envname("OCULAR_INTRA_OP_THREADS")
           ->capture_default_str();
+      // Memory bounds (docs/reliability.md "Memory budget"; defaults in server::ServeOptions).
+      cmd.add_option("--ort-arena", o->ort_arena,
+                     "Keep ONNX Runtime's CPU memory arena per model session (it holds each "
+                     "model's busiest working set forever); false: tensor buffers go back to "
+                     "malloc after each inference")
+          ->envname("OCULAR_ORT_ARENA")
+          ->capture_default_str();
+      cmd.add_option("--malloc-trim", o->malloc_trim,
+                     "Return free malloc memory to the kernel after every analysis, so RSS "
+                     "falls back to what running requests use")
+          ->envname("OCULAR_MALLOC_TRIM")
+          ->capture_default_str();
+      cmd.add_option("--malloc-arenas", o->malloc_arenas,
+                     "glibc malloc arenas (M_ARENA_MAX): each keeps the memory its threads freed; "
+                     "0: glibc's default, 8 per core")
+          ->envname("OCULAR_MALLOC_ARENAS")
+          ->check(CLI::NonNegativeNumber)
+          ->capture_default_str();
       cmd.add_option("--max-connections", o->max_connections, "Open connections per listener")
           ->envname("OCULAR_MAX_CONNECTIONS")
           ->capture_default_str();

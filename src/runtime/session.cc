@@ -157,6 +157,7 @@ StatusOr<std::unique_ptr<Session>> Session::Create(const std::filesystem::path& 
     so.SetExecutionMode(ExecutionMode::ORT_SEQUENTIAL);
     so.SetGraphOptimizationLevel(GraphOptimizationLevel::ORT_ENABLE_ALL);
     so.DisableProfiling();
+    if (!options.cpu_arena) so.DisableCpuMemArena();
     so.AddConfigEntry(kOrtSessionOptionsConfigAllowIntraOpSpinning, "0");
     so.AddConfigEntry(kOrtSessionOptionsConfigAllowInterOpSpinning, "0");
     so.SetLogId(label.c_str());

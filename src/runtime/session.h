@@ -30,6 +30,12 @@ struct SessionOptions {
   // tools). 0 = one per logical core (std::thread::hardware_concurrency(); ORT's own "0" counts
   // physical cores and picked 1 on the 2-vCPU machines measured, docs/performance.md).
   int intra_op_threads = 1;
+  // ONNX Runtime's CPU memory arena for this session (SessionOptions::EnableCpuMemArena). Default
+  // true (ORT's default: tests and tools). An arena keeps the largest working set any Run ever
+  // needed, per session and forever, sized by the busiest concurrency it saw; false hands every
+  // tensor buffer back to malloc when the Run ends (the server's default, --ort-arena,
+  // docs/reliability.md "Memory budget"). Memory patterns stay on either way.
+  bool cpu_arena = true;
   // Everything else is fixed: inter_op threads 1 (sequential execution), graph optimisation
   // ORT_ENABLE_ALL, no thread spinning, no profiling, no optimised model written to disk.
 };

@@ -16,6 +16,7 @@
 #include "analyzers/custom/custom_registry.h"
 #include "analyzers/galleries/gallery_holder.h"
 #include "api/service.h"
+#include "core/malloc_tuning.h"
 #include "runtime/session.h"
 #include "server/auth.h"
 #include "server/cluster_secret.h"
@@ -59,6 +60,11 @@ int RunServe(ServeOptions o) {
   sigaddset(&signals, SIGHUP);  // reload the operator galleries (docs/galleries.md)
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
+  // Before any thread starts: arenas are created by the threads that contend for the heap.
+  if (Status arenas = ConfigureMallocArenas(o.malloc_arenas); !arenas.ok()) {
+    spdlog::error("--malloc-arenas: {}", arenas.message());
+    return 2;
+  }
 
   auto listen = ParseHostPort(o.listen);
   if (!listen.ok()) {
@@ -261,6 +267,8 @@ int RunServe(ServeOptions o) {
     so.model_repo = o.model_repo;
     so.intra_op_threads = o.intra_op_threads;
     so.max_decode_pixels = o.max_decode_pixels;
+    so.ort_arena = o.ort_arena;
+    so.trim_malloc = o.malloc_trim;
     so.galleries_dir = o.galleries_dir;
     so.enable_celebrities = o.enable_celebrities;
     so.detector = o.detector;
@@ -287,6 +295,8 @@ int RunServe(ServeOptions o) {
       return;
     }
     slot->Set(std::shared_ptr<const api::Service>(std::move(service).value()));
+    // Loading parsed every model file into buffers it has freed since: give them back.
+    if (o.malloc_trim) TrimMalloc();
     spdlog::info("ready: analysis service loaded in {:.0f} ms",
                  std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
                      .count());

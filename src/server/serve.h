@@ -28,6 +28,14 @@ struct ServeOptions {
   int io_threads = 0;                      // network threads; 0 = min(2, cores)
   int intra_op_threads = 0;                // ONNX Runtime threads per session; 0 = one per core
   long long max_decode_pixels = 12'000'000;  // per-request pixel budget (EngineOptions)
+  // Memory bounds (docs/reliability.md "Memory budget"). ort_arena: ONNX Runtime's per-session
+  // CPU arena (EngineOptions::ort_arena), off so tensor buffers go back to malloc after each
+  // inference. malloc_trim: free malloc memory back to the kernel after every analysis
+  // (EngineOptions::trim_malloc). malloc_arenas: glibc malloc arenas (M_ARENA_MAX), set before
+  // any thread starts; 0 = glibc's default of 8 per core.
+  bool ort_arena = false;
+  bool malloc_trim = true;
+  int malloc_arenas = 2;
   int max_connections = 512;
   int max_header_bytes = 16 * 1024;
   long long max_body_bytes = 20971520LL + 1024 * 1024;  // 20 MiB images + 1 MiB margin

@@ -219,3 +219,20 @@ TEST(CliTest, PermissiveInstallRunsTheEnsembleAndSaysSo) {
   }
   fs::remove_all(repo);
 }
+
+// The memory bounds of `ocular serve` (docs/reliability.md "Memory budget"): one definition
+// each, flag and environment variable, and a refused negative arena count.
+TEST(CliTest, ServeMemoryBoundOptions) {
+  RunResult help = Ocular("serve --help");
+  ASSERT_EQ(help.exit_code, 0);
+  for (const char* text : {"--ort-arena", "OCULAR_ORT_ARENA", "--malloc-trim", "OCULAR_MALLOC_TRIM",
+                           "--malloc-arenas", "OCULAR_MALLOC_ARENAS"}) {
+    EXPECT_NE(help.out.find(text), std::string::npos) << text;
+  }
+  EXPECT_EQ(Ocular("serve --plain-http --api-key k --malloc-arenas -1 2>/dev/null").exit_code, 2);
+  EXPECT_EQ(Ocular("serve --plain-http --api-key k --malloc-arenas x 2>/dev/null").exit_code, 2);
+  setenv("OCULAR_MALLOC_ARENAS", "-1", 1);
+  EXPECT_EQ(Ocular("serve --plain-http --api-key k 2>/dev/null").exit_code, 2);
+  unsetenv("OCULAR_MALLOC_ARENAS");
+  EXPECT_EQ(Ocular("serve --plain-http --api-key k --ort-arena maybe 2>/dev/null").exit_code, 2);
+}

@@ -25,9 +25,19 @@ ReadEngineOptions DefaultReadEngineOptions(const std::string& model_repo) {
   return o;
 }
 
+namespace {
+// The defaults, with the engine's arena choice for the PP-OCR sessions (their intra-op threads
+// stay at 1: the OCR pipeline runs them many times per page).
+ReadEngineOptions ReadEngineOptionsFor(const EngineOptions& options) {
+  ReadEngineOptions o = DefaultReadEngineOptions(options.model_repo);
+  o.session.cpu_arena = options.ort_arena;
+  return o;
+}
+}  // namespace
+
 StatusOr<std::unique_ptr<Analyzer>> CreateReadAnalyzer(const AnalyzerEnv& env) {
   OCULAR_ASSIGN_OR_RETURN(std::unique_ptr<ReadEngine> engine,
-                          ReadEngine::Create(DefaultReadEngineOptions(env.options.model_repo)));
+                          ReadEngine::Create(ReadEngineOptionsFor(env.options)));
   return std::unique_ptr<Analyzer>(new ReadAnalyzer(std::move(engine)));
 }
 

@@ -180,11 +180,13 @@ StatusOr<std::unique_ptr<ReadEngine>> ReadEngine::Create(const ReadEngineOptions
   // English must load: it is the default language and the fallback of auto-detection.
   { OCULAR_ASSIGN_OR_RETURN(TesseractPool::Lease probe, e->pool_->Acquire("eng")); }
   if (!options.det_model.empty()) {
-    OCULAR_ASSIGN_OR_RETURN(e->detector_, PpOcrDetector::Create(options.det_model));
+    OCULAR_ASSIGN_OR_RETURN(e->detector_,
+                            PpOcrDetector::Create(options.det_model, {}, &options.session));
   }
   if (!options.rec_model.empty()) {
     OCULAR_ASSIGN_OR_RETURN(e->recognizer_,
-                            PpOcrRecognizer::Create(options.rec_model, options.rec_keys));
+                            PpOcrRecognizer::Create(options.rec_model, options.rec_keys,
+                                                    &options.session));
   }
   return e;
 }

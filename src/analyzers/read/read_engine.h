@@ -22,6 +22,7 @@
 
 #include "analyzers/read/read_ppocr.h"
 #include "analyzers/read/read_tesseract.h"
+#include "runtime/session.h"
 #include "core/result.h"
 #include "core/status.h"
 
@@ -40,6 +41,10 @@ const char* OcrPipelineName(OcrPipeline p);
 
 struct ReadEngineOptions {
   TesseractPoolOptions tesseract;  // tessdata folder and pool caps (defaults in read_tesseract.h)
+  // ONNX Runtime options of the PP-OCR sessions. Default: runtime::SessionOptions defaults; the
+  // engine passes its own (intra-op threads, arena: EngineOptions) so read is bounded like the
+  // other models.
+  runtime::SessionOptions session;
   // PP-OCRv4 models; empty paths (default) = not installed, and only kTesseract is available.
   std::filesystem::path det_model;
   std::filesystem::path rec_model;

@@ -83,10 +83,13 @@ std::string PpOcrModelLabel(const std::filesystem::path& model) {
 
 PpOcrDetector::~PpOcrDetector() = default;
 
-StatusOr<std::unique_ptr<PpOcrDetector>> PpOcrDetector::Create(const std::filesystem::path& model,
-                                                               PpOcrDetectorOptions options) {
+StatusOr<std::unique_ptr<PpOcrDetector>> PpOcrDetector::Create(
+    const std::filesystem::path& model, PpOcrDetectorOptions options,
+    const runtime::SessionOptions* session) {
   std::unique_ptr<PpOcrDetector> d(new PpOcrDetector());
-  OCULAR_ASSIGN_OR_RETURN(d->session_, runtime::Session::Create(model, PpOcrModelLabel(model)));
+  OCULAR_ASSIGN_OR_RETURN(
+      d->session_, runtime::Session::Create(model, PpOcrModelLabel(model),
+                                            session ? *session : runtime::SessionOptions{}));
   if (d->session_->inputs().size() != 1 || d->session_->outputs().empty()) {
     return FailedPrecondition("text detection model: expected 1 input and 1 output");
   }
@@ -203,7 +206,8 @@ StatusOr<std::vector<TextBox>> PpOcrDetector::Detect(const cv::Mat& bgr) const {
 PpOcrRecognizer::~PpOcrRecognizer() = default;
 
 StatusOr<std::unique_ptr<PpOcrRecognizer>> PpOcrRecognizer::Create(
-    const std::filesystem::path& model, const std::filesystem::path& keys) {
+    const std::filesystem::path& model, const std::filesystem::path& keys,
+    const runtime::SessionOptions* session) {
   std::unique_ptr<PpOcrRecognizer> r(new PpOcrRecognizer());
   std::ifstream in(keys);
   if (!in) return FailedPrecondition("text recognition dictionary is missing");
@@ -213,7 +217,9 @@ StatusOr<std::unique_ptr<PpOcrRecognizer>> PpOcrRecognizer::Create(
     r->keys_.push_back(line);
   }
   r->keys_.push_back(" ");  // PaddleOCR use_space_char
-  OCULAR_ASSIGN_OR_RETURN(r->session_, runtime::Session::Create(model, PpOcrModelLabel(model)));
+  OCULAR_ASSIGN_OR_RETURN(
+      r->session_, runtime::Session::Create(model, PpOcrModelLabel(model),
+                                            session ? *session : runtime::SessionOptions{}));
   if (r->session_->inputs().size() != 1 || r->session_->outputs().empty()) {
     return FailedPrecondition("text recognition model: expected 1 input and 1 output");
   }

@@ -21,6 +21,7 @@
 namespace ocular {
 namespace runtime {
 class Session;
+struct SessionOptions;
 }  // namespace runtime
 
 struct TextBox {
@@ -47,8 +48,11 @@ struct PpOcrDetectorOptions {
 class PpOcrDetector {
  public:
   // Loads model.onnx. Errors: FailedPrecondition (missing/invalid model).
+  // `session`: ONNX Runtime options (nullptr: runtime::SessionOptions defaults).
   static StatusOr<std::unique_ptr<PpOcrDetector>> Create(const std::filesystem::path& model,
-                                                         PpOcrDetectorOptions options = {});
+                                                         PpOcrDetectorOptions options = {},
+                                                         const runtime::SessionOptions* session =
+                                                             nullptr);
   ~PpOcrDetector();
   // Line boxes in reading order (top to bottom, then left to right) for an 8-bit BGR image.
   StatusOr<std::vector<TextBox>> Detect(const cv::Mat& bgr) const;
@@ -74,8 +78,10 @@ struct RecognizedLine {
 class PpOcrRecognizer {
  public:
   // Loads model.onnx and its dictionary (one character per line). Errors: FailedPrecondition.
-  static StatusOr<std::unique_ptr<PpOcrRecognizer>> Create(const std::filesystem::path& model,
-                                                           const std::filesystem::path& keys);
+  // `session`: ONNX Runtime options (nullptr: runtime::SessionOptions defaults).
+  static StatusOr<std::unique_ptr<PpOcrRecognizer>> Create(
+      const std::filesystem::path& model, const std::filesystem::path& keys,
+      const runtime::SessionOptions* session = nullptr);
   ~PpOcrRecognizer();
   // Recognises one horizontal text-line crop (8-bit BGR).
   StatusOr<RecognizedLine> Recognize(const cv::Mat& bgr_line) const;

@@ -63,6 +63,23 @@ TEST(SessionTest, RunsTinyModelWithHandComputedOutput) {
   for (int c = 0; c < 3; ++c) EXPECT_NEAR(y.floats[c], want[c], 1e-5) << "channel " << c;
 }
 
+// Without ORT's CPU arena (the server's default, --ort-arena=false) the results are the same,
+// run after run.
+TEST(SessionTest, RunsWithoutTheCpuArena) {
+  SessionOptions options;
+  options.cpu_arena = false;
+  auto session = Session::Create(testing::TinyDir() / "model.onnx", "model 'tiny' 1", options);
+  ASSERT_TRUE(session.ok()) << session.status().ToString();
+  const std::vector<float> want = ExpectedRampOutput();
+  for (int run = 0; run < 3; ++run) {
+    auto out = (*session)->Run({Tensor::Float("x", {1, 3, 8, 8}, RampInput())});
+    ASSERT_TRUE(out.ok()) << out.status().ToString();
+    ASSERT_EQ(out->size(), 1u);
+    ASSERT_EQ((*out)[0].floats.size(), 3u);
+    for (int c = 0; c < 3; ++c) EXPECT_NEAR((*out)[0].floats[c], want[c], 1e-5) << "channel " << c;
+  }
+}
+
 TEST(SessionTest, RunsMixedDtypesAndDynamicDims) {
   auto session = Session::Create(testing::PairDir() / "model.onnx");
   ASSERT_TRUE(session.ok()) << session.status().ToString();
