@@ -275,8 +275,10 @@ class Session {
   }
 
   void Write(api::Response r, bool close, bool drain) {
+    const bool peer_gone = watch_ != nullptr && watch_->load();
     watch_.reset();  // the answer is going out: stop watching for a closed peer
     if (watch_timer_) watch_timer_->cancel();
+    if (peer_gone) return Abort();  // nobody reads it (a half-closed client gets no answer)
     close_after_write_ = close || !keep_alive_;
     drain_after_write_ = drain;
     response_.emplace();

@@ -252,7 +252,7 @@ void Router::Handle(api::Request request, Respond respond) {
     api::Response response;
     if (client_gone()) {
       // Nobody waits for this answer: skip the analysis. Logged as 499 (nginx's "client closed
-      // request"); the transport discards the write.
+      // request"); the transport does not write it.
       deps_.metrics->RecordCancelled(/*queued=*/true);
       shared->body.clear();
       shared->body.shrink_to_fit();
