@@ -24,6 +24,13 @@ std::shared_ptr<runtime::ModelRepository> OpenModels(const EngineOptions& option
   return std::shared_ptr<runtime::ModelRepository>(std::move(repo).value());
 }
 
+// The checkpoint between pipeline stages: the work of a request whose client has gone is dropped.
+Status CheckNotCancelled(const AnalysisRequest& request) {
+  if (!request.Cancelled()) return Status::Ok();
+  return Unavailable("The client closed the connection; the analysis was abandoned.",
+                     kCancelledInnerCode);
+}
+
 constexpr Feature kAllFeatures[] = {
     Feature::kTags,       Feature::kCaption,    Feature::kDenseCaptions, Feature::kObjects,
     Feature::kPeople,     Feature::kRead,       Feature::kSmartCrops,    Feature::kCategories,
@@ -155,6 +162,7 @@ StatusOr<AnalysisResult> Engine::AnalyzeDecoded(std::span<const std::uint8_t> by
     }
     decode.min_long_side = std::max(decode.min_long_side, need);
   }
+  OCULAR_RETURN_IF_ERROR(CheckNotCancelled(request));
   const auto decode_started = std::chrono::steady_clock::now();
   OCULAR_ASSIGN_OR_RETURN(DecodedImage image, DecodeImage(bytes, info, decode));
   const auto ms_since = [](std::chrono::steady_clock::time_point t) {
@@ -167,6 +175,7 @@ StatusOr<AnalysisResult> Engine::AnalyzeDecoded(std::span<const std::uint8_t> by
   result.image = info;
   AnalysisContext context(std::move(image), request);
   for (const Analyzer* a : order) {
+    OCULAR_RETURN_IF_ERROR(CheckNotCancelled(request));
     const auto started = std::chrono::steady_clock::now();
     Status status = a->Analyze(context, result);
     const double ms = ms_since(started);

@@ -28,6 +28,9 @@ class ModelRepository;
 }  // namespace runtime
 
 inline constexpr std::int64_t kDefaultMaxDecodePixels = 12'000'000;
+// The inner code of the Unavailable status Analyze returns for a cancelled request
+// (AnalysisRequest::cancelled); nobody receives it, the server logs such requests as 499.
+inline constexpr char kCancelledInnerCode[] = "Cancelled";
 
 struct EngineOptions {
   // Model repository root. Default "models" (relative to the working directory), the folder
@@ -97,7 +100,9 @@ class Engine {
   Status CheckFeatures(const std::set<Feature>& features) const;
 
   // Ingests the image (limits of request.api), runs the requested analyzers, and fills result.
-  // Errors: the ingestion errors of core/image.h, CheckFeatures errors, analyzer errors.
+  // Errors: the ingestion errors of core/image.h, CheckFeatures errors, analyzer errors, and
+  // Unavailable/kCancelledInnerCode when request.cancelled turns true (checked before decoding
+  // and before each analyzer; an analyzer already running finishes first).
   StatusOr<AnalysisResult> Analyze(std::span<const std::uint8_t> bytes,
                                    const AnalysisRequest& request) const;
 

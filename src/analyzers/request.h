@@ -2,6 +2,8 @@
 // query strings into an AnalysisRequest; the CLI fills one from its flags.
 #pragma once
 
+#include <atomic>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -45,6 +47,11 @@ struct AnalysisRequest {
   int max_candidates = 1;                 // v3.2 describe maxCandidates
   // v3.2 /ocr: detect page orientation (detectOrientation=true).
   bool detect_orientation = true;
+  // When set and true, the caller no longer wants the result (its client closed the connection):
+  // Engine::Analyze stops at its next checkpoint (before decoding, between analyzers) with
+  // Unavailable/"Cancelled". Null (the default): never cancelled.
+  std::shared_ptr<const std::atomic<bool>> cancelled;
+  bool Cancelled() const { return cancelled != nullptr && cancelled->load(); }
 };
 
 }  // namespace ocular

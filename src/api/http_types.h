@@ -3,9 +3,11 @@
 // analysis routes to api::Service::Handle, which never throws and always returns a Response.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,6 +27,10 @@ struct Request {
   // The public origin of this server as the client sees it ("https://host:port"), used for
   // absolute Operation-Location headers. Empty: derived from the Host header.
   std::string origin;
+  // Set (true) by the transport once the client has closed its connection while this request
+  // waits for or runs its analysis; null when the transport cannot tell. Analysis routes hand it
+  // to the engine (AnalysisRequest::cancelled), which abandons the work at its next checkpoint.
+  std::shared_ptr<const std::atomic<bool>> client_closed;
 };
 
 struct Response {

@@ -108,6 +108,7 @@ Response HandleOcrV32(const RouteContext& ctx) {
   req.features = {Feature::kRead};
   req.language = language;
   req.detect_orientation = *detect;
+  req.cancelled = ctx.request.client_closed;
   if (Status s = ctx.engine.CheckFeatures(req.features); !s.ok()) return ErrorFromStatus(s, kApi);
   StatusOr<std::string> bytes = ctx.ImageBytes();
   if (!bytes.ok()) return ErrorFromStatus(bytes.status(), kApi);

@@ -16,9 +16,11 @@ std::span<const std::uint8_t> AsBytes(const std::string& s) {
 }
 
 // Runs the engine on the request's image. Errors are returned as Statuses.
-StatusOr<AnalysisResult> Run(const RouteContext& ctx, const AnalysisRequest& req) {
+// The work stops early when the client closes its connection (Request::client_closed).
+StatusOr<AnalysisResult> Run(const RouteContext& ctx, AnalysisRequest req) {
   OCULAR_RETURN_IF_ERROR(ctx.engine.CheckFeatures(req.features));
   OCULAR_ASSIGN_OR_RETURN(std::string bytes, ctx.ImageBytes());
+  req.cancelled = ctx.request.client_closed;
   return ctx.engine.Analyze(AsBytes(bytes), req);
 }
 
@@ -106,6 +108,7 @@ Response HandleThumbnailV32(const RouteContext& ctx) {
     req.api = api;
     req.features = {Feature::kSmartCrops};
     req.smart_crop_ratios = {std::clamp(ratio, 0.75, 1.8)};
+    req.cancelled = ctx.request.client_closed;
     Status available = ctx.engine.CheckFeatures(req.features);
     if (!available.ok()) return ErrorFromStatus(available, api);
     StatusOr<AnalysisResult> result = ctx.engine.Analyze(AsBytes(*bytes), req);

@@ -3,6 +3,7 @@
 #include "server/http_server.h"
 
 #include <openssl/ssl.h>
+#include <poll.h>
 
 #include <atomic>
 #include <limits>
@@ -43,6 +44,9 @@ constexpr char kTls13Suites[] =
 // kDrainTime) so the client sees the answer rather than a reset; then close.
 constexpr std::size_t kDrainBytes = 64 * 1024 * 1024;
 constexpr auto kDrainTime = std::chrono::seconds(2);
+// How often a connection with unread pipelined bytes is checked for a closed peer while its
+// request is being analysed.
+constexpr auto kWatchInterval = std::chrono::milliseconds(100);
 
 class Counters {
  public:
@@ -152,8 +156,11 @@ class Session {
 
   void OnReadError(beast::error_code ec, bool in_header) {
     if (ec == http::error::end_of_stream || ec == net::error::eof ||
-        ec == net::error::connection_reset || ec == net::ssl::error::stream_truncated) {
-      return Close();  // the client went away between or during requests
+        ec == net::error::connection_reset || ec == net::ssl::error::stream_truncated ||
+        ec == http::error::partial_message) {
+      // The client went away between or during requests (partial_message: EOF mid-body), not
+      // a malformed request: nobody is left to answer.
+      return Close();
     }
     if (ec == beast::error::timeout) {
       config_.counters->Error(in_header ? "read_timeout_header" : "read_timeout_body");
@@ -181,7 +188,41 @@ class Session {
     api::Request request = ToRequest(msg, /*with_path=*/true);
     request.body = std::move(msg.body());
     keep_alive_ = msg.keep_alive();
+    auto closed = std::make_shared<std::atomic<bool>>(false);
+    request.client_closed = closed;
+    watch_ = closed;
+    WatchForClose(closed);
     config_.handler->Handle(std::move(request), MakeResponder());
+  }
+
+  // While a request waits for or runs its analysis nothing reads the socket: wait until it turns
+  // readable, then tell a closed peer (FIN or reset: POLLRDHUP/POLLHUP/POLLERR, seen even behind
+  // unread bytes such as a TLS close_notify) from the bytes of a pipelined request, which are
+  // left for the next read while the peer is checked again every kWatchInterval. A closed peer
+  // sets `flag` (api::Request::client_closed). Ends once the response is written (watch_ moves on).
+  void WatchForClose(std::shared_ptr<std::atomic<bool>> flag) {
+    lowest().socket().async_wait(
+        tcp::socket::wait_read,
+        [keep = self().shared_from_this(), flag](beast::error_code ec) {
+          if (ec || keep->watch_ != flag) return;  // closed by us, or answered already
+          if (keep->PeerClosed()) {
+            flag->store(true);
+            return;
+          }
+          if (!keep->watch_timer_) keep->watch_timer_.emplace(keep->lowest().get_executor());
+          keep->watch_timer_->expires_after(kWatchInterval);
+          keep->watch_timer_->async_wait([keep, flag](beast::error_code timer_ec) {
+            if (!timer_ec && keep->watch_ == flag) keep->WatchForClose(flag);
+          });
+        });
+  }
+
+  bool PeerClosed() {
+    pollfd p{};
+    p.fd = lowest().socket().native_handle();
+    p.events = POLLIN | POLLRDHUP;
+    if (::poll(&p, 1, 0) <= 0) return false;
+    return (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
   }
 
   api::Request ToRequest(const http::request<http::string_body>& msg, bool with_path) {
@@ -234,6 +275,10 @@ class Session {
   }
 
   void Write(api::Response r, bool close, bool drain) {
+    const bool peer_gone = watch_ != nullptr && watch_->load();
+    watch_.reset();  // the answer is going out: stop watching for a closed peer
+    if (watch_timer_) watch_timer_->cancel();
+    if (peer_gone) return Abort();  // nobody reads it (a half-closed client gets no answer)
     close_after_write_ = close || !keep_alive_;
     drain_after_write_ = drain;
     response_.emplace();
@@ -295,6 +340,8 @@ class Session {
   std::optional<http::response<http::empty_body>> continue_;
   std::optional<http::response<http::string_body>> response_;
   std::vector<char> drain_buffer_;
+  std::shared_ptr<std::atomic<bool>> watch_;  // the in-flight request's client_closed flag
+  std::optional<net::steady_timer> watch_timer_;
   std::string request_id_;
   bool keep_alive_ = true;
   bool close_after_write_ = false;

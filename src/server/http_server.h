@@ -6,6 +6,8 @@
 // connection: keep-alive, a header limit, a body limit checked against Content-Length before the
 // body is read (an oversized upload is answered at once and the connection closed), one deadline
 // for reading each request (a slow or stalled client is dropped without ever reaching a worker),
+// a watch for a client that closes its connection while its request is being analysed
+// (api::Request::client_closed: the router then skips or abandons the work),
 // one deadline for writing each response, and a cap on open connections.
 //
 // The transport fills an api::Request (lower-cased header names, raw path and query, a fresh

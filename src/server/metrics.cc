@@ -71,6 +71,11 @@ void Metrics::RecordWorkerRejected() {
   ++worker_rejected_;
 }
 
+void Metrics::RecordCancelled(bool queued) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++(queued ? cancelled_queued_ : cancelled_running_);
+}
+
 std::string Metrics::Render(const Gauges& g) const {
   std::ostringstream out;
   std::lock_guard<std::mutex> lock(mu_);
@@ -104,6 +109,11 @@ std::string Metrics::Render(const Gauges& g) const {
   scalar("ocular_worker_threads", "gauge", "Analysis worker threads.", g.worker_threads);
   scalar("ocular_worker_rejected_total", "counter",
          "Jobs refused because the queue was full (429).", worker_rejected_);
+  out << "# HELP ocular_requests_cancelled_total Analyses whose client closed the connection: "
+         "skipped before they started (queued) or abandoned while running (running).\n"
+         "# TYPE ocular_requests_cancelled_total counter\n"
+      << "ocular_requests_cancelled_total{stage=\"queued\"} " << cancelled_queued_ << "\n"
+      << "ocular_requests_cancelled_total{stage=\"running\"} " << cancelled_running_ << "\n";
   scalar("ocular_http_connections_active", "gauge", "Open client connections.",
          g.connections_active);
   scalar("ocular_http_connections_total", "counter", "Accepted client connections.",

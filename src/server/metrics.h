@@ -4,6 +4,10 @@
 //   ocular_http_request_bytes_total{route}          counter of request body bytes
 //   ocular_worker_queue_depth, ocular_worker_busy, ocular_worker_threads, ocular_worker_queue_capacity
 //   ocular_worker_rejected_total                     counter (queue full -> 429)
+//   ocular_requests_cancelled_total{stage}          counter: analyses whose client closed the
+//                                                    connection, skipped before they started
+//                                                    (stage="queued") or abandoned/finished for
+//                                                    nobody while running (stage="running")
 //   ocular_http_connections_active, ocular_http_connections_total, ocular_http_connection_errors_total{reason}
 //   ocular_ready                                     1 once the analysis service is loaded
 //   ocular_analyzer_duration_seconds{analyzer}      histogram per analyzer (feature) run
@@ -36,6 +40,8 @@ class Metrics {
                                                       0.5,   1,    2.5,   5,    10,  30};
   void RecordRequest(std::string_view route, int status, double seconds, std::size_t body_bytes);
   void RecordWorkerRejected();
+  // An analysis whose client had gone: skipped from the queue (`queued`) or dropped while running.
+  void RecordCancelled(bool queued);
   // `analyzer` and `model` are names from the server's own configuration (bounded sets).
   void RecordAnalyzer(std::string_view analyzer, double seconds);
   void RecordInference(std::string_view model, double seconds);
@@ -62,6 +68,7 @@ class Metrics {
   HistogramFamily analyzers_;
   HistogramFamily inference_;
   std::uint64_t worker_rejected_ = 0;
+  std::uint64_t cancelled_queued_ = 0, cancelled_running_ = 0;
 };
 
 }  // namespace ocular::server

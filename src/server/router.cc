@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "analyzers/engine.h"
 #include "api/customvision_routes.h"
 #include "api/errors.h"
 #include "api/server_timing.h"
@@ -15,6 +16,10 @@
 
 namespace ocular::server {
 namespace {
+
+// The status logged and counted for an analysis whose client closed the connection (nginx's
+// "client closed request"); it never reaches the client.
+constexpr int kClientClosedStatus = 499;
 
 std::string Lower(std::string_view s) {
   std::string out(s);
@@ -242,7 +247,21 @@ void Router::Handle(api::Request request, Respond respond) {
   auto job = [this, shared, label, start, respond, service, api]() {
     const double queue_ms =
         std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+    const auto client_gone = [&shared] {
+      return shared->client_closed != nullptr && shared->client_closed->load();
+    };
     api::Response response;
+    if (client_gone()) {
+      // Nobody waits for this answer: skip the analysis. Logged as 499 (nginx's "client closed
+      // request"); the transport does not write it.
+      deps_.metrics->RecordCancelled(/*queued=*/true);
+      shared->body.clear();
+      shared->body.shrink_to_fit();
+      response = api::ErrorFromStatus(
+          Unavailable("The client closed the connection.", kCancelledInnerCode), api);
+      response.status = kClientClosedStatus;
+      return Finish(*shared, label, start, queue_ms, std::move(response), respond);
+    }
     try {
       response = service->Handle(*shared);
     } catch (const std::exception&) {
@@ -253,6 +272,10 @@ void Router::Handle(api::Request request, Respond respond) {
     }
     shared->body.clear();
     shared->body.shrink_to_fit();
+    if (client_gone()) {
+      deps_.metrics->RecordCancelled(/*queued=*/false);
+      response.status = kClientClosedStatus;
+    }
     Finish(*shared, label, start, queue_ms, std::move(response), respond);
   };
   if (!deps_.pool->TrySubmit(job)) {

@@ -8,7 +8,11 @@
 //   GET  /studio/...             the studio page and its files, when enabled (no key needed)
 //   analysis routes              api::Service::Handles(path): credentials (key or bearer token)
 //                                -> per-key rate limit (429) -> worker pool (429 when full)
-//                                -> api::Service::Handle on a worker thread
+//                                -> api::Service::Handle on a worker thread; a job whose
+//                                client closed the connection (Request::client_closed) is
+//                                skipped before it starts, or abandoned by the engine at its
+//                                next checkpoint, and logged as 499
+//                                (ocular_requests_cancelled_total)
 //   anything else                the spec's 404 body
 // With a separate admin listener, the main router serves no admin routes and the admin router
 // serves only them.

@@ -334,3 +334,33 @@ describe("privacy", () => {
     for (const d of [home, tmp, cwd]) fs.rmSync(d, { recursive: true, force: true });
   });
 });
+
+describe("cancellation", () => {
+  test("the queued work of clients that disconnect is skipped; the next request is served", async () => {
+    // One worker: the first request runs, the others wait in the queue until their clients leave.
+    const srv = await startServer({ args: ["--workers", "1", "--queue", "16"] });
+    const N = 6;
+    const body = png(1024, 768, 5);
+    const metric = async (re) => Number((await request(`${srv.url}/metrics`)).text.match(re)?.[1] ?? NaN);
+    try {
+      const head = `POST ${analyze40("tags,objects,caption,denseCaptions,people,smartCrops")} HTTP/1.1\r\n` +
+        `Host: 127.0.0.1\r\nOcp-Apim-Subscription-Key: ${KEY}\r\n` +
+        `Content-Type: application/octet-stream\r\nContent-Length: ${body.length}\r\n\r\n`;
+      // Each client sends its whole request, then disconnects without waiting for the answer.
+      await Promise.all(Array.from({ length: N }, () => rawExchange(srv.port, Buffer.concat([Buffer.from(head), body]), 300)));
+      const t0 = Date.now();
+      const next = await request(`${srv.url}${analyze40("tags")}`, {
+        method: "POST", body: png(200, 160, 3),
+        headers: { "ocp-apim-subscription-key": KEY, "content-type": "application/octet-stream" } });
+      const waited = Date.now() - t0;
+      assert.equal(next.status, 200, next.text);
+      const queued = await metric(/^ocular_requests_cancelled_total\{stage="queued"\} (\d+)$/m);
+      const running = await metric(/^ocular_requests_cancelled_total\{stage="running"\} (\d+)$/m);
+      // At most the first request (and one more, if the first finished before its client left)
+      // reached the engine; the others never started.
+      assert.ok(queued >= N - 2, `cancelled queued=${queued} running=${running}, next waited ${waited} ms`);
+      assert.ok(queued + running <= N);
+      assert.ok(srv.logs.filter((l) => / status=499 /.test(l)).length >= N - 2, "499s in the access log");
+    } finally { await srv.stop(); }
+  });
+});

@@ -13,6 +13,7 @@
 #include <atomic>
 #include <cctype>
 #include <chrono>
+#include <mutex>
 #include <thread>
 
 #include "api/errors.h"
@@ -103,6 +104,46 @@ bool CompleteResponse(const std::string& s) {
   const std::size_t at = head.find("content-length: ");
   if (at == std::string::npos) return true;
   return s.size() >= end + 4 + std::stoul(head.substr(at + 16));
+}
+
+// Holds every request unanswered (as a busy worker pool would) and keeps its client_closed flag.
+class HoldHandler : public HttpHandler {
+ public:
+  void Handle(api::Request request, Respond respond) override {
+    std::lock_guard<std::mutex> lock(mu);
+    flags.push_back(request.client_closed);
+    responders.push_back(std::move(respond));
+  }
+  api::Response Reject(const api::Request&, Rejection, std::uint64_t) override {
+    return api::MakeErrorResponse(400, "InvalidRequest", "rejected");
+  }
+  std::shared_ptr<const std::atomic<bool>> Flag(std::size_t i) {
+    for (int w = 0; w < 2000; ++w) {
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        if (flags.size() > i) return flags[i];
+      }
+      std::this_thread::sleep_for(1ms);
+    }
+    return nullptr;
+  }
+  void AnswerAll() {
+    std::lock_guard<std::mutex> lock(mu);
+    for (Respond& r : responders) r(api::Response{});
+    responders.clear();
+  }
+  std::mutex mu;
+  std::vector<std::shared_ptr<const std::atomic<bool>>> flags;
+  std::vector<Respond> responders;
+};
+
+bool TurnsTrue(const std::atomic<bool>& flag, std::chrono::milliseconds within) {
+  const auto deadline = std::chrono::steady_clock::now() + within;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (flag.load()) return true;
+    std::this_thread::sleep_for(5ms);
+  }
+  return flag.load();
 }
 
 class HttpServerTest : public ::testing::Test {
@@ -334,6 +375,68 @@ TEST(HttpServerConfig, TlsNeedsReadableCertificate) {
   auto s = HttpServer::Create({{o, &h}}, 1);
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.status().message().find("certificate"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ocular::server
+
+namespace ocular::server {
+namespace {
+
+// A client that leaves in the middle of its body went away; it did not send malformed HTTP.
+TEST_F(HttpServerTest, ClientLeavingMidBodyIsNotMalformed) {
+  Start({});
+  {
+    Client c(port_);
+    ASSERT_TRUE(c.Send("POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc"));
+    std::this_thread::sleep_for(50ms);
+  }
+  std::this_thread::sleep_for(200ms);
+  EXPECT_EQ(handler_.handled.load(), 0);
+  EXPECT_EQ(handler_.rejected.load(), 0);
+  EXPECT_EQ(server_->Stats().errors.count("malformed"), 0u);
+}
+
+// The transport tells the handler when a client closes its connection while its request is
+// unanswered (api::Request::client_closed), and not when it merely pipelines another request.
+TEST(HttpServerCloseWatchTest, ClientThatClosesIsFlaggedPipeliningIsNot) {
+  HoldHandler handler;
+  ListenerOptions o;
+  o.host = "127.0.0.1";
+  o.port = 0;
+  o.tls = false;
+  auto s = HttpServer::Create({{o, &handler}}, 1);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  std::unique_ptr<HttpServer> server = std::move(s).value();
+  server->Start();
+  const std::string req = "POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc";
+  {
+    Client gone(server->port(0));
+    ASSERT_TRUE(gone.Send(req));
+    auto flag = handler.Flag(0);
+    ASSERT_NE(flag, nullptr);
+    std::this_thread::sleep_for(50ms);
+    EXPECT_FALSE(flag->load());
+  }  // closes the socket
+  EXPECT_TRUE(TurnsTrue(*handler.Flag(0), 2000ms));
+
+  Client pipelining(server->port(0));
+  ASSERT_TRUE(pipelining.Send(req));
+  auto flag = handler.Flag(1);
+  ASSERT_NE(flag, nullptr);
+  ASSERT_TRUE(pipelining.Send(req));  // the next request, sent before the first is answered
+  EXPECT_FALSE(TurnsTrue(*flag, 400ms));
+  handler.AnswerAll();
+  auto second = handler.Flag(2);  // the pipelined request is read and handled next
+  ASSERT_NE(second, nullptr);
+  EXPECT_FALSE(second->load());
+  handler.AnswerAll();
+  std::string got = pipelining.Read(2000ms, [](const std::string& r) {
+    std::size_t first = r.find("HTTP/1.1 200");
+    return first != std::string::npos && r.find("HTTP/1.1 200", first + 1) != std::string::npos;
+  });
+  EXPECT_NE(got.find("HTTP/1.1 200"), std::string::npos) << got;
+  server->Stop();
 }
 
 }  // namespace

@@ -197,6 +197,46 @@ TEST_F(RouterTest, FullQueueAnswers429WithRetryAfter) {
   for (auto& f : pending) EXPECT_EQ(f.get().status, 200);
 }
 
+// A request whose client closed the connection while it waited in the queue is never analysed;
+// one whose client leaves while it runs is counted as abandoned. Both are logged as 499.
+TEST_F(RouterTest, WorkOfAClosedConnectionIsCancelled) {
+  Ready();
+  auto router = Make();
+  service_->block = true;
+  std::promise<api::Response> first, queued;
+  auto first_done = first.get_future();
+  auto queued_done = queued.get_future();
+  api::Request running = Req("POST", "/vision/v3.2/tag", "k1");
+  auto running_closed = std::make_shared<std::atomic<bool>>(false);
+  running.client_closed = running_closed;
+  router->Handle(std::move(running), [&first](api::Response r) { first.set_value(std::move(r)); });
+  for (int w = 0; w < 2000 && pool_.busy() == 0; ++w) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ASSERT_EQ(pool_.busy(), 1u);
+  api::Request waiting = Req("POST", "/vision/v3.2/tag", "k1");
+  waiting.body = "12345";
+  auto waiting_closed = std::make_shared<std::atomic<bool>>(false);
+  waiting.client_closed = waiting_closed;
+  router->Handle(std::move(waiting),
+                 [&queued](api::Response r) { queued.set_value(std::move(r)); });
+  waiting_closed->store(true);  // the transport saw the client go while the job was queued
+  running_closed->store(true);  // ... and the running request's client go too
+  service_->Release();
+  EXPECT_EQ(first_done.get().status, 499);
+  EXPECT_EQ(queued_done.get().status, 499);
+  EXPECT_EQ(service_->calls.load(), 1);  // the queued job never reached the service
+  api::Response m = Call(*router, Req("GET", "/metrics"));
+  EXPECT_NE(m.body.find("ocular_requests_cancelled_total{stage=\"queued\"} 1"), std::string::npos)
+      << m.body;
+  EXPECT_NE(m.body.find("ocular_requests_cancelled_total{stage=\"running\"} 1"),
+            std::string::npos);
+  // A request whose client stays is served as before.
+  api::Request live = Req("POST", "/vision/v3.2/tag", "k1");
+  live.client_closed = std::make_shared<std::atomic<bool>>(false);
+  EXPECT_EQ(Call(*router, std::move(live)).status, 200);
+}
+
 TEST_F(RouterTest, PerKeyRateLimit) {
   Ready();
   RateLimiter limiter(0.001, 2);  // two requests, then one every 1000 s
