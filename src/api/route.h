@@ -25,8 +25,8 @@ struct RouteContext {
   std::string path_param;  // e.g. the {model} or {operationId} segment; empty when none
 
   // The image bytes of the request: the raw body for application/octet-stream (and
-  // multipart/form-data's first file part), or the image fetched from {"url": ...} for
-  // application/json. Errors (Azure-shaped): bad Content-Type (4.0: 400 InvalidRequest; v3.2:
+  // multipart/form-data's "imageData" part, else its first part), or the image fetched from
+  // {"url": ...} for application/json. Errors (Azure-shaped): bad Content-Type (4.0: 400 InvalidRequest; v3.2:
   // 415 UnsupportedMediaType), malformed JSON, empty/oversize body, unreachable URL.
   StatusOr<std::string> ImageBytes() const;
 };
