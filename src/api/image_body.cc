@@ -1,5 +1,6 @@
 // RouteContext::ImageBytes: the request's image, from raw bytes, multipart/form-data or a
-// {"url": ...} JSON body (parsed by api/request_body.h) fetched through the server's UrlFetcher (spec §1.3, §2.1).
+// {"url": ...} JSON body (parsed by api/request_body.h) fetched through the server's UrlFetcher
+// (spec §1.3, §2.1).
 #include "api/request_body.h"
 #include "api/route.h"
 

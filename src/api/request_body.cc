@@ -91,9 +91,9 @@ StatusOr<std::string> ExtractMultipartImage(std::string_view content_type, std::
     if (line_end == std::string_view::npos) return Malformed("is malformed");
     const std::size_t headers_end = body.find("\r\n\r\n", line_end);
     if (headers_end == std::string_view::npos) return Malformed("is malformed");
-    const std::string_view headers =
-        headers_end > line_end + 2 ? body.substr(line_end + 2, headers_end - line_end - 2)
-                                   : std::string_view();
+    const std::string_view headers = headers_end > line_end + 2
+                                         ? body.substr(line_end + 2, headers_end - line_end - 2)
+                                         : std::string_view();
     const std::size_t content = headers_end + 4;
     const std::size_t end = body.find(next_delim, content);
     if (end == std::string_view::npos) return Malformed("is malformed");
