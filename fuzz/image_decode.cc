@@ -2,10 +2,9 @@
 // decode options taken from the first byte (reduced or full resolution, pixel budget, API).
 // Decoded pixels are summed so a sanitizer sees any uninitialised or out-of-bounds read.
 //
-// Limit before allocation: sources over 512 K pixels or decodes over 128 K pixels are probed and checked
-// but not decoded, so one input costs milliseconds and a long campaign reaches tens of millions of
-// execs (the production bound, 256 MP, is covered by the unit tests and bench/bombs, not by the
-// fuzzer).
+// Limit before allocation: sources over 512 K pixels or decodes over 128 K pixels are probed and
+// checked but not decoded, so one input costs milliseconds (the production bound, 256 MP, is
+// covered by the unit tests and bench/bombs, not by the fuzzer).
 #include <cstddef>
 #include <cstdint>
 #include <span>

@@ -19,8 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (config.status().message().empty()) __builtin_trap();
     return 0;
   }
-  if (config->inputs.empty() || config->outputs.empty() ||
-      !rt::IsSha256Hex(config->model_sha256)) {
+  if (config->inputs.empty() || config->outputs.empty() || !rt::IsSha256Hex(config->model_sha256)) {
     __builtin_trap();
   }
   for (const rt::InputConfig& in : config->inputs) {

@@ -14,7 +14,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view in(reinterpret_cast<const char*>(data), size);
   const std::size_t nl = in.find('\n');
   const std::string_view content_type = nl == std::string_view::npos ? in : in.substr(0, nl);
-  const std::string_view body = nl == std::string_view::npos ? std::string_view() : in.substr(nl + 1);
+  const std::string_view body =
+      nl == std::string_view::npos ? std::string_view() : in.substr(nl + 1);
 
   const std::string type = ocular::api::MediaType(content_type);
   for (char c : type) {
