@@ -1,7 +1,11 @@
 // Query strings and the v3.2 / 4.0 parameter parsing built on them (api/query.h,
-// api/analyze_request.h), on arbitrary bytes.
+// api/analyze_request.h), on arbitrary bytes: every entry point of both APIs that takes the
+// query (4.0 analyze and its api-version check, v3.2 analyze/describe/detect/tag/areaOfInterest/
+// generateThumbnail/models, model-version), the parameters the read and thumbnail routes read
+// with QueryParams::Get, and the invariant that every stored name is found again.
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "api/analyze_request.h"
@@ -13,6 +17,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const char* name : {"features", "language", "model-version", "smartcrops-aspect-ratios",
                            "visualFeatures", "details", "api-version"}) {
     (void)query.GetList(name);
+  }
+  for (const char* name : {"language", "pages", "readingOrder", "smartCropping", "width", "height",
+                           "model-name", "gender-neutral-caption", "api-version"}) {
+    (void)query.Get(name);
+  }
+  (void)ocular::api::IsSupportedV40ApiVersion(query.Get("api-version").value_or(std::string(raw)));
+  for (const auto& [name, value] : query.all()) {
+    // Names are stored lower-cased and found again case-insensitively.
+    if (!query.Has(name)) __builtin_trap();
   }
   (void)ocular::api::ParseAnalyzeV40(query);
   (void)ocular::api::CheckModelVersion(query);

@@ -20,7 +20,7 @@ if ! command -v clang++ >/dev/null; then
 fi
 cmake -S "$root/fuzz" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-targets=${FUZZ_TARGETS:-"image_decode http_head query_params tfjs_weights"}
+targets=${FUZZ_TARGETS:-"image_decode http_head query_params tfjs_weights request_body customvision_path gallery_index model_config read_store"}
 ninja -C "$build" -j "${FUZZ_JOBS:-1}" $(for t in $targets; do echo "fuzz_$t"; done) >/dev/null
 
 printf 'target\texecs\tcoverage\tfeatures\tcrashes\tseconds\n'

@@ -32,6 +32,24 @@ std::chrono::system_clock::time_point FromEpochMs(long long ms) {
 
 Status Down() { return Unavailable("The Read result store (Redis) cannot be reached."); }
 
+// A stored timestamp in epoch milliseconds, refused unless it fits the clock: [0, the latest
+// system_clock time point] (beyond it the conversion to the clock's nanoseconds overflows).
+bool StoredEpochMs(const nlohmann::json& v, long long& out) {
+  using std::chrono::milliseconds;
+  constexpr long long kMax = std::chrono::duration_cast<milliseconds>(
+                                 std::chrono::system_clock::time_point::max().time_since_epoch())
+                                 .count();
+  if (v.is_number_unsigned()) {
+    const auto u = v.get<std::uint64_t>();
+    if (u > static_cast<std::uint64_t>(kMax)) return false;
+    out = static_cast<long long>(u);
+    return true;
+  }
+  if (!v.is_number_integer()) return false;
+  out = v.get<long long>();
+  return out >= 0 && out <= kMax;
+}
+
 bool ParseInt(std::string_view s, long long lo, long long hi, long long& out) {
   if (s.empty()) return false;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
@@ -105,8 +123,12 @@ StatusOr<api::ReadOperationSnapshot> DecodeSnapshot(const std::string& text) {
     }
   }
   if (!known) return Internal("the shared Read result is malformed");
-  s.created = FromEpochMs(j["c"].get<long long>());
-  s.last_updated = FromEpochMs(j["u"].get<long long>());
+  long long created = 0, updated = 0;
+  if (!StoredEpochMs(j["c"], created) || !StoredEpochMs(j["u"], updated)) {
+    return Internal("the shared Read result is malformed");
+  }
+  s.created = FromEpochMs(created);
+  s.last_updated = FromEpochMs(updated);
   if (s.status == api::ReadStatus::kSucceeded) {
     if (!j.contains("r") || !j["r"].is_string())
       return Internal("the shared Read result is malformed");

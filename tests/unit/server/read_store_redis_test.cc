@@ -251,6 +251,12 @@ TEST(SnapshotCodec, RoundTripsAndRejectsGarbage) {
   EXPECT_FALSE(DecodeSnapshot("not json").ok());
   EXPECT_FALSE(DecodeSnapshot(R"({"s":"bogus","c":1,"u":1})").ok());
   EXPECT_FALSE(DecodeSnapshot(R"({"s":"succeeded","c":1,"u":1})").ok());
+  // Timestamps the clock cannot hold (found by fuzz/read_store.cc: the conversion to
+  // nanoseconds overflowed) or before the epoch are malformed, not undefined behaviour.
+  EXPECT_FALSE(DecodeSnapshot(R"({"s":"running","c":17649791999998,"u":1})").ok());
+  EXPECT_FALSE(DecodeSnapshot(R"({"s":"running","c":1,"u":18446744073709551615})").ok());
+  EXPECT_FALSE(DecodeSnapshot(R"({"s":"running","c":-1,"u":1})").ok());
+  EXPECT_TRUE(DecodeSnapshot(R"({"s":"running","c":9223372036854,"u":0})").ok());
 }
 
 }  // namespace
