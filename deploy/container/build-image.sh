@@ -65,6 +65,10 @@ Suites: bookworm-security
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 EOF
+    # A frozen mirror (snapshot) has expired Release files: follow the host's apt setting.
+    if apt-config dump 2>/dev/null | grep -q '^Acquire::Check-Valid-Until "false"'; then
+      echo 'Acquire::Check-Valid-Until "false";' > "$rootfs/etc/apt/apt.conf.d/90mirror-snapshot"
+    fi
     # Slim: no downloaded packages, indexes, docs or man pages (the copyright files stay).
     rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/* \
       "$rootfs"/usr/share/man/* "$rootfs"/usr/share/info/*
