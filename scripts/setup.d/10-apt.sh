@@ -9,7 +9,21 @@ for p in "${pkgs[@]}"; do
     missing+=("$p")
   fi
 done
-if ! command -v npm >/dev/null 2>&1; then
+# npm is needed to download a pinned tarball that is not in .deps/tarballs yet (20-npm.sh) and for
+# the node projects' `npm ci`; a build with every tarball present and no node project (the
+# container build) skips Debian's nodejs + npm (about 400 packages).
+needs_npm() {
+  local dir name version rest
+  for dir in tools/reference tests/contract tests/browser; do
+    [ -f "$dir/package-lock.json" ] && return 0
+  done
+  while IFS=$'\t' read -r name version rest; do
+    case "$name" in ''|'#'*) continue ;; esac
+    [ -f ".deps/tarballs/$(echo "${name#@}" | tr '/' '-')-${version}.tgz" ] || return 0
+  done < deps/npm-lock.tsv
+  return 1
+}
+if ! command -v npm >/dev/null 2>&1 && needs_npm; then
   missing+=(nodejs npm)
 fi
 if [ ${#missing[@]} -eq 0 ]; then
