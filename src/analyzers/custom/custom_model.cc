@@ -113,7 +113,10 @@ StatusOr<std::shared_ptr<const CustomModel>> CustomModel::Create(
     }
     if (found < 0) {
       std::string shapes;
-      for (const auto& o : c.outputs) shapes += " " + runtime::ShapeToString(o.shape);
+      for (const auto& o : c.outputs) {
+        shapes += ' ';
+        shapes += runtime::ShapeToString(o.shape);  // (not " " + s: GCC 12 -Wrestrict false alarm)
+      }
       return FailedPrecondition(model->label() + ": no output has one score per label (" +
                                 std::to_string(n) + " labels; outputs:" + shapes +
                                 "): do the labels match the model?");

@@ -33,6 +33,13 @@ std::string Header(const Response& r, const std::string& name) {
   return {};
 }
 
+// Store options whose queued work never runs (the tests drive the store by hand).
+ReadOperationStoreOptions NoWorkers() {
+  ReadOperationStoreOptions o;
+  o.workers = 0;
+  return o;
+}
+
 class ReadRoutesTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -63,7 +70,7 @@ class ReadRoutesTest : public ::testing::Test {
 
   static Engine* engine_;
   ServiceOptions options_;
-  ReadOperationStore store_{ReadOperationStoreOptions{.workers = 0}};
+  ReadOperationStore store_{NoWorkers()};
 };
 Engine* ReadRoutesTest::engine_ = nullptr;
 
@@ -159,7 +166,9 @@ TEST_F(ReadRoutesTest, UnknownOrMalformedIdIs404) {
 }
 
 TEST_F(ReadRoutesTest, FullStoreIs429) {
-  ReadOperationStore tiny(ReadOperationStoreOptions{.max_operations = 1, .workers = 0});
+  ReadOperationStoreOptions one = NoWorkers();
+  one.max_operations = 1;
+  ReadOperationStore tiny(one);
   Request r;
   r.method = "POST";
   r.body = TestImage("doc_deslant.tif");
