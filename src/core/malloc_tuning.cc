@@ -16,7 +16,9 @@ Status ConfigureMallocArenas(int arenas) {
   if (arenas == 0) return Status::Ok();
 #if defined(__GLIBC__)
   if (mallopt(M_ARENA_MAX, arenas) != 1) {
-    return Internal("mallopt(M_ARENA_MAX, " + std::to_string(arenas) + ") failed");
+    return FailedPrecondition("the malloc in use does not accept mallopt(M_ARENA_MAX, " +
+                              std::to_string(arenas) +
+                              ") (a sanitizer or a preloaded allocator?): arenas not capped");
   }
 #endif
   return Status::Ok();

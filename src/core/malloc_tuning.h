@@ -15,7 +15,9 @@
 namespace ocular {
 
 // Caps glibc's malloc arenas (mallopt M_ARENA_MAX) at `arenas`. 0 leaves glibc's default
-// (8 x cores). InvalidArgument when negative; Internal when mallopt refuses. Not glibc: a no-op.
+// (8 x cores). InvalidArgument when negative; FailedPrecondition when the allocator in use refuses
+// (a sanitizer's or a preloaded allocator replaces glibc's: the cap does not apply, callers warn
+// and go on). Not glibc: a no-op.
 Status ConfigureMallocArenas(int arenas);
 
 // Returns the free memory of every malloc arena to the kernel (glibc malloc_trim(0)); the pages

@@ -157,6 +157,9 @@ std::optional<std::string> Base64UrlDecode(std::string_view text) {
       out += static_cast<char>((acc >> bits) & 0xFF);
     }
   }
+  // Canonical only: the unused low bits of the last character must be zero, so one byte string
+  // has one encoding (a token with its last character changed never verifies).
+  if ((acc & ((1u << bits) - 1)) != 0) return std::nullopt;
   return out;
 }
 

@@ -61,7 +61,8 @@ class TokenSigner {
   std::chrono::seconds ttl_;
 };
 
-// base64url without padding (RFC 4648 §5); Decode returns nullopt on bad input.
+// base64url without padding (RFC 4648 §5); Decode returns nullopt on bad input, including a
+// non-canonical last character (unused bits not zero, RFC 4648 §3.5).
 std::string Base64UrlEncode(std::string_view data);
 std::optional<std::string> Base64UrlDecode(std::string_view text);
 

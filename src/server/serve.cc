@@ -62,8 +62,11 @@ int RunServe(ServeOptions o) {
   signal(SIGPIPE, SIG_IGN);
   // Before any thread starts: arenas are created by the threads that contend for the heap.
   if (Status arenas = ConfigureMallocArenas(o.malloc_arenas); !arenas.ok()) {
-    spdlog::error("--malloc-arenas: {}", arenas.message());
-    return 2;
+    if (arenas.code() != StatusCode::kFailedPrecondition) {
+      spdlog::error("--malloc-arenas: {}", arenas.message());
+      return 2;
+    }
+    spdlog::warn("--malloc-arenas: {}", arenas.message());  // another allocator: go on
   }
 
   auto listen = ParseHostPort(o.listen);

@@ -49,6 +49,8 @@ TEST(Base64Url, RoundTripsEveryLength) {
   }
   EXPECT_FALSE(Base64UrlDecode("a"));
   EXPECT_FALSE(Base64UrlDecode("ab+c"));
+  EXPECT_EQ(Base64UrlDecode("QQ").value_or(""), "A");
+  EXPECT_FALSE(Base64UrlDecode("QR"));  // unused bits set: not the canonical encoding of "A"
 }
 
 TEST(TokenSigner, IssuesTokensThatVerifyUntilExpiry) {
