@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "api/query.h"
+#include "core/uuid.h"
 
 namespace ocular::api {
 
@@ -19,16 +20,6 @@ std::vector<std::string> Split(const std::string& s) {
     start = end + 1;
   }
   return parts;
-}
-
-// 8-4-4-4-12 hex digits, either case.
-bool IsUuidText(const std::string& s) {
-  if (s.size() != 36) return false;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash ? s[i] != '-' : !std::isxdigit(static_cast<unsigned char>(s[i]))) return false;
-  }
-  return true;
 }
 
 }  // namespace
@@ -48,7 +39,7 @@ StatusOr<CustomVisionRoute> ParseCustomVisionPath(std::string_view raw_path) {
   }
   CustomVisionRoute route;
   route.project_id = ToLower(seg[3]);
-  if (!IsUuidText(route.project_id)) {
+  if (!IsUuid(route.project_id)) {
     return InvalidArgument("The project id is not a valid GUID.", "BadRequestInvalidIds");
   }
   route.detect = op == "detect";

@@ -23,6 +23,8 @@
 // that cannot be reached fails Create with Unavailable (HTTP 503) and Find with Unavailable.
 #pragma once
 
+#include "core/uuid.h"  // IsUuid, for the operation ids
+
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -146,8 +148,6 @@ class ReadOperationStore {
   std::uint64_t rng_state_[2] = {0, 0};
 };
 
-// True when `s` is a UUID in 8-4-4-4-12 hexadecimal form (any case).
-bool IsUuid(const std::string& s);
 
 // ISO-8601 UTC with seconds, e.g. "2026-11-26T10:15:00Z".
 std::string IsoTime(std::chrono::system_clock::time_point t);

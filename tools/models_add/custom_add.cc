@@ -43,7 +43,10 @@ bool ValidName(const std::string& n) {
 
 std::string ShapeText(const convert::Shape& s) {
   std::string o = "[";
-  for (std::size_t i = 0; i < s.size(); ++i) o += (i ? "," : "") + std::to_string(s[i]);
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (i) o += ',';
+    o += std::to_string(s[i]);  // (appended, not "," + s: GCC 12 -Wrestrict false alarm)
+  }
   return o + "]";
 }
 

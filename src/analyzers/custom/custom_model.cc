@@ -53,15 +53,6 @@ std::string RandomUuid() {
   return FormatUuid(b);
 }
 
-bool IsUuid(const std::string& s) {
-  if (s.size() != 36) return false;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash ? s[i] != '-' : !std::isxdigit(static_cast<unsigned char>(s[i]))) return false;
-  }
-  return true;
-}
-
 bool CustomModel::IsCustom(const runtime::ModelConfig& config) {
   auto it = config.params.find("custom");
   return it != config.params.end() && it->is_object();

@@ -21,6 +21,8 @@
 // Immutable after Create; Predict is thread-safe.
 #pragma once
 
+#include "core/uuid.h"  // IsUuid, for project ids
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -96,7 +98,5 @@ class CustomModel {
 std::string UuidFromSeed(const std::string& seed);
 // A random version-4 UUID.
 std::string RandomUuid();
-// True when `s` is 8-4-4-4-12 hex digits (either case).
-bool IsUuid(const std::string& s);
 
 }  // namespace ocular
