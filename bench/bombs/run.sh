@@ -7,14 +7,17 @@
 #
 # Usage: bench/bombs/run.sh [BINARY...]   (default: build/ocular)
 #   e.g. bench/bombs/run.sh /work/main/build/ocular build/ocular   (before, after)
-# Env: PORT (default 5391), WORKERS (default 2), EXTRA (more serve flags), TIMEOUT (s, 180).
+# Env: WORKERS (default 2), EXTRA (more serve flags), TIMEOUT (s, 180), BOMBS (the inputs, default
+# all of make_bombs.py's).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-port=${PORT:-5391}
-key=bench-bombs-key
+ROOT="$root"
+. "$root/bench/lib/serve.sh"
+key="bench-bombs-key-$RANDOM$RANDOM"
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"; [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null || true' EXIT
+PID=""
+trap 'rm -rf "$tmp"; [ -n "$PID" ] && kill "$PID" 2>/dev/null || true' EXIT
 python3 "$here/make_bombs.py" "$tmp" >/dev/null
 vision=${VISION_FEATURES:-tags,caption,denseCaptions,objects,smartCrops,people}
 binaries=("$@")
@@ -22,21 +25,17 @@ binaries=("$@")
 
 printf 'binary\tinput\tbytes\tfeatures\tstatus\tseconds\tpeak_rss_mb\n'
 for bin in "${binaries[@]}"; do
-  "$bin" serve --listen "127.0.0.1:$port" --plain-http --api-key "$key" \
-    --workers "${WORKERS:-2}" --repo "$root/models" --galleries "$root/galleries" \
-    ${EXTRA:-} >"$tmp/serve.log" 2>&1 &
-  pid=$!
-  for _ in $(seq 1 600); do
-    curl -fs "http://127.0.0.1:$port/ready" >/dev/null 2>&1 && break
-    sleep 0.5
-  done
-  for f in gif_8000.gif png_10000.png png_15000.png jpeg_15999.jpg; do
+  # shellcheck disable=SC2086
+  start_server "$bin" "$key" "$tmp/serve.log" --workers "${WORKERS:-2}" \
+    --galleries "$root/galleries" ${EXTRA:-}
+  pid=$PID
+  for f in ${BOMBS:-gif_8000.gif png_10000.png png_15000.png jpeg_15999.jpg bmp_15999.bmp tiff_15999.tif webp_anim_15999.webp bmp_6300.bmp tiff_6300.tif webp_anim_6300.webp}; do
     for features in "$vision" read; do
       echo 5 >"/proc/$pid/clear_refs"
       out=$(curl -s -o /dev/null -w '%{http_code}\t%{time_total}' --max-time "${TIMEOUT:-180}" \
         -H "Ocp-Apim-Subscription-Key: $key" -H 'Content-Type: application/octet-stream' \
         --data-binary "@$tmp/$f" \
-        "http://127.0.0.1:$port/computervision/imageanalysis:analyze?api-version=2024-02-01&features=$features" \
+        "$URL/computervision/imageanalysis:analyze?api-version=2024-02-01&features=$features" \
         || true)
       hwm=$(awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$pid/status")
       label=$([ "$features" = read ] && echo read || echo vision)
@@ -45,5 +44,5 @@ for bin in "${binaries[@]}"; do
   done
   kill "$pid"
   wait "$pid" 2>/dev/null || true
-  pid=
+  PID=""
 done

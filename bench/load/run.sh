@@ -18,16 +18,9 @@ command -v wrk >/dev/null || { echo "wrk is not installed" >&2; exit 1; }
 # A 640x480 PNG test image (generated; nothing private).
 node -e "import('$ROOT/tests/integration/harness.mjs').then(h => require('fs').writeFileSync('$WORK/img.png', h.png(640, 480, 11)))"
 
-OCULAR_API_KEYS="$KEY" "$BIN" serve --plain-http --listen 127.0.0.1:0 \
-  --repo "${OCULAR_MODEL_REPO:-$ROOT/models}" ${SERVE_ARGS:-} 2>"$WORK/server.log" &
-PID=$!
-for _ in $(seq 1 600); do
-  grep -q "ready: analysis service loaded" "$WORK/server.log" 2>/dev/null && break
-  kill -0 "$PID" 2>/dev/null || { cat "$WORK/server.log" >&2; exit 1; }
-  sleep 0.2
-done
-PORT="$(sed -n 's/.*listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/server.log" | head -1)"
-URL="http://127.0.0.1:$PORT"
+. "$ROOT/bench/lib/serve.sh"
+# shellcheck disable=SC2086
+start_server "$BIN" "$KEY" "$WORK/server.log" ${SERVE_ARGS:-}
 rss() { awk '/VmRSS/ {print $2}' "/proc/$PID/status"; }
 metric5xx() {
   curl -s "$URL/metrics" | awk '/^ocular_http_requests_total/ && /status="5[0-9][0-9]"/ && !/status="503"/ {s += $NF} END {print s + 0}'

@@ -29,6 +29,7 @@ for f in "$VISION_IMAGE" "$READ_IMAGE"; do
   [ -f "$f" ] || { echo "missing image $f (set OCULAR_SHARED, VISION_IMAGE or READ_IMAGE)" >&2; exit 1; }
 done
 command -v wrk >/dev/null || { echo "wrk is not installed" >&2; exit 1; }
+. "$ROOT/bench/lib/serve.sh"
 BINS="${OCULAR_BINS:-run=${OCULAR_BIN:-$ROOT/build/ocular}}"
 
 field() { awk -v f="$1:" '$1 == f {printf "%.0f", $2 / 1024}' "/proc/$PID/status"; }
@@ -60,17 +61,8 @@ printf 'binary\tscenario\trss_mb\tpeak_mb\trequests_per_s\tcpu_ms_per_request\tn
 for entry in $BINS; do
   label="${entry%%=*}"
   bin="${entry#*=}"
-  OCULAR_API_KEYS="$KEY" "$bin" serve --plain-http --listen 127.0.0.1:0 \
-    --repo "${OCULAR_MODEL_REPO:-$ROOT/models}" ${SERVE_ARGS:-} 2>"$WORK/server.log" &
-  PID=$!
-  for _ in $(seq 1 600); do
-    grep -q "ready: analysis service loaded" "$WORK/server.log" 2>/dev/null && break
-    kill -0 "$PID" 2>/dev/null || { cat "$WORK/server.log" >&2; exit 1; }
-    sleep 0.2
-  done
-  PORT="$(sed -n 's/.*listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/server.log" |
-    head -1)"
-  URL="http://127.0.0.1:$PORT"
+  # shellcheck disable=SC2086
+  start_server "$bin" "$KEY" "$WORK/server.log" ${SERVE_ARGS:-}
   sleep 2  # let the loader thread finish and exit
   printf '%s\tidle\t%s\t%s\t-\t-\t-\t%s\t%s\n' "$label" "$(field VmRSS)" "$(field VmHWM)" \
     "$(threads)" "$(load1)"

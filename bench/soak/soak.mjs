@@ -259,6 +259,16 @@ const pct = (a, p) => {
   const s = [...a].sort((x, y) => x - y);
   return s[Math.min(s.length - 1, Math.ceil(p / 100 * s.length) - 1)];
 };
+const median = (a) => pct(a, 50);
+// Least-squares slope of [x, y] points (MB per minute for [minute, rss_mb]); NaN for < 2 points.
+const slopePerMinute = (points) => {
+  const n = points.length;
+  if (n < 2) return NaN;
+  const mx = points.reduce((a, [x]) => a + x, 0) / n, my = points.reduce((a, [, y]) => a + y, 0) / n;
+  const sxy = points.reduce((a, [x, y]) => a + (x - mx) * (y - my), 0);
+  const sxx = points.reduce((a, [x]) => a + (x - mx) ** 2, 0);
+  return sxx ? sxy / sxx : NaN;
+};
 
 async function main() {
   const fixture = await startFixture();
@@ -327,8 +337,17 @@ async function main() {
   const warm = samples.filter((s) => s.minute >= WARMUP_MIN);
   const base = warm[0];
   const last = samples[samples.length - 1];
-  const drift = base && last ? (last.rss_mb - base.rss_mb) / base.rss_mb * 100 : NaN;
-  const maxDrift = base ? Math.max(...warm.map((s) => (s.rss_mb - base.rss_mb) / base.rss_mb * 100)) : NaN;
+  // With --malloc-trim the RSS of one instant is the working set of the requests in flight then
+  // (it swung 320-570 MB from minute to minute in the 2026-12-06 run), so one sample against
+  // another measures the load at two instants, not growth. Drift compares the median of the
+  // first 5 samples after the warm-up with the median of the last 5; the floor (minimum) of
+  // each window and the least-squares slope over the whole post-warm-up series are reported too.
+  const windowOf = (xs) => xs.map((s) => s.rss_mb);
+  const early = windowOf(warm.slice(1, 6)), late = windowOf(warm.slice(-5));
+  const baseMedian = median(early), endMedian = median(late);
+  const drift = early.length && late.length ? (endMedian - baseMedian) / baseMedian * 100 : NaN;
+  const maxDrift = base ? Math.max(...warm.map((s) => (s.rss_mb - baseMedian) / baseMedian * 100)) : NaN;
+  const slope = slopePerMinute(warm.slice(1).map((s) => [s.minute, s.rss_mb]));
   const routes = Object.entries(stats).sort().map(([name, s]) => ({
     scenario: name, n: s.lat.length, p50_ms: Math.round(pct(s.lat, 50)), p99_ms: Math.round(pct(s.lat, 99)),
     status: s.status, client_errors: s.errors }));
@@ -336,6 +355,9 @@ async function main() {
     started: started.toISOString(), minutes: MINUTES, connections: CONNS, warmup_minutes: WARMUP_MIN,
     cores: os.cpus().length, load_average_end: os.loadavg().map((x) => +x.toFixed(2)),
     start, end, settled, samples, rss_drift_pct: +drift.toFixed(1), rss_max_drift_pct: +maxDrift.toFixed(1),
+    rss_window_medians_mb: [baseMedian, endMedian], rss_window_floors_mb: [Math.min(...early), Math.min(...late)],
+    rss_slope_mb_per_minute: +slope.toFixed(2), rss_single_sample_drift_pct:
+      base && last ? +((last.rss_mb - base.rss_mb) / base.rss_mb * 100).toFixed(1) : NaN,
     client_5xx_not_503: client5xx, server_5xx_not_503: server5xx,
     cancelled: m.split("\n").filter((l) => l.startsWith("ocular_requests_cancelled_total")),
     connection_errors: m.split("\n").filter((l) => l.startsWith("ocular_http_connection_errors_total")),
@@ -349,8 +371,10 @@ async function main() {
     `load average at end ${report.load_average_end.join(" ")}`);
   console.log(`server alive at end: ${alive}; exit code after SIGTERM: ${exit}; settled ${settled || "NOT within 120 s"}`);
   console.log(`5xx other than 503: client ${client5xx.length ? client5xx.join(" ") : 0}; server ${server5xx.length ? server5xx.join("; ") : 0}`);
-  console.log(`RSS after warm-up (minute ${base?.minute}) ${base?.rss_mb} MB -> end ${last?.rss_mb} MB: drift ${report.rss_drift_pct}% ` +
-    `(max ${report.rss_max_drift_pct}%); peak ${end.hwm_mb} MB`);
+  console.log(`RSS median of the 5 minutes after warm-up ${baseMedian} MB -> of the last 5 ${endMedian} MB: ` +
+    `drift ${report.rss_drift_pct}% (max sample ${report.rss_max_drift_pct}%); floors ${Math.min(...early)} -> ` +
+    `${Math.min(...late)} MB; slope ${report.rss_slope_mb_per_minute} MB/min; single samples minute ` +
+    `${base?.minute} ${base?.rss_mb} MB -> end ${last?.rss_mb} MB (${report.rss_single_sample_drift_pct}%); peak ${end.hwm_mb} MB`);
   console.log(`fds start ${start.fds} -> end ${end.fds}; threads start ${start.threads} -> end ${end.threads}`);
   console.log(`cancelled: ${report.cancelled.join("; ")}; worker 429s: ${report.worker_rejected}`);
   console.log(`connection errors: ${report.connection_errors.join("; ") || "none"}`);

@@ -66,6 +66,10 @@ struct EngineOptions {
   // TrimMalloc), so RSS falls back to the working set of the requests still running. Default
   // true (costs a few page faults per request; docs/reliability.md "Memory budget").
   bool trim_malloc = true;
+  // Tesseract instances the read analyzer keeps over all language packs (each holds 10-60 MB;
+  // read/read_tesseract.h TesseractPoolOptions::max_total), at most 2 per pack. Default 8; past
+  // it an idle instance of another pack is destroyed to make room, or the request waits.
+  int ocr_instances = 8;
   // Called after each analyzer ran on a request, with its name and wall time (for metrics).
   // Must be thread-safe. Default: none.
   std::function<void(std::string_view analyzer, double seconds)> analyzer_observer;

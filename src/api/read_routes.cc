@@ -7,6 +7,7 @@
 #include "analyzers/read/read_languages.h"
 #include "api/analyze_request.h"
 #include "api/errors.h"
+#include "api/route_params.h"
 
 namespace ocular::api {
 namespace {
@@ -33,16 +34,6 @@ Status CheckLanguage(const RouteContext& ctx, const std::string& language) {
   return ResolveOcrLanguage(language, TessdataDir(ctx)).status();
 }
 
-StatusOr<bool> ParseBool(const QueryParams& q, const char* name, bool fallback) {
-  std::optional<std::string> v = q.Get(name);
-  if (!v || v->empty()) return fallback;
-  std::string s = ToLower(*v);
-  if (s == "true") return true;
-  if (s == "false") return false;
-  return InvalidArgument(std::string("The parameter '") + name + "' must be true or false.",
-                         "BadArgument");
-}
-
 std::string Origin(const Request& request) {
   if (!request.origin.empty()) return request.origin;
   auto it = request.headers.find("host");
@@ -50,54 +41,10 @@ std::string Origin(const Request& request) {
   return "http://" + host;
 }
 
-bool ParsePage(const std::string& s, long& out) {
-  if (s.empty() || s.size() > 9) return false;
-  for (char c : s)
-    if (c < '0' || c > '9') return false;
-  out = std::strtol(s.c_str(), nullptr, 10);
-  return out >= 1;
-}
-
 }  // namespace
 
-StatusOr<bool> ParseReadPages(const std::string& pages) {
-  bool first = false;
-  bool any = false;
-  std::size_t start = 0;
-  while (start <= pages.size()) {
-    std::size_t end = pages.find(',', start);
-    if (end == std::string::npos) end = pages.size();
-    std::string item = pages.substr(start, end - start);
-    while (!item.empty() && item.front() == ' ') item.erase(item.begin());
-    while (!item.empty() && item.back() == ' ') item.pop_back();
-    start = end + 1;
-    const Status bad = InvalidArgument(
-        "The 'pages' parameter must list pages or ranges like '1', '2-5', '3-' or '-4'.",
-        "InvalidPageRange");
-    if (item.empty()) return bad;
-    any = true;
-    std::size_t dash = item.find('-');
-    long lo = 1, hi = 0;
-    if (dash == std::string::npos) {
-      if (!ParsePage(item, lo)) return bad;
-      hi = lo;
-    } else {
-      std::string a = item.substr(0, dash), b = item.substr(dash + 1);
-      if (a.empty() && b.empty()) return bad;
-      if (!a.empty() && !ParsePage(a, lo)) return bad;
-      if (!b.empty() && !ParsePage(b, hi)) return bad;
-      if (b.empty()) hi = lo + 1;  // open range: includes lo
-      if (!b.empty() && hi < lo) return bad;
-    }
-    if (lo <= 1 && 1 <= hi) first = true;
-    if (end == pages.size()) break;
-  }
-  if (!any) return InvalidArgument("The 'pages' parameter is empty.", "InvalidPageRange");
-  return first;
-}
-
 Response HandleOcrV32(const RouteContext& ctx) {
-  StatusOr<bool> detect = ParseBool(ctx.query, "detectOrientation", true);
+  StatusOr<bool> detect = ParseBoolParam(ctx.query, "detectOrientation", true);
   if (!detect.ok()) return ErrorFromStatus(detect.status(), kApi);
   const std::string language = ctx.query.Get("language").value_or("unk");
   if (Status s = CheckLanguage(ctx, language); !s.ok()) return ErrorFromStatus(s, kApi);
@@ -127,13 +74,8 @@ Response HandleReadAnalyzeV32(const RouteContext& ctx) {
     if (!p.ok()) return ErrorFromStatus(p.status(), kApi);
     page_one = *p;
   }
-  const std::string order = ToLower(ctx.query.Get("readingOrder").value_or("basic"));
-  if (order != "basic" && order != "natural") {
-    return ErrorFromStatus(InvalidArgument("The 'readingOrder' parameter must be 'basic' or "
-                                           "'natural'.",
-                                           "InvalidReadingOrder"),
-                           kApi);
-  }
+  StatusOr<std::string> order = ParseReadingOrder(ctx.query);
+  if (!order.ok()) return ErrorFromStatus(order.status(), kApi);
   if (Status s = CheckModelVersion(ctx.query); !s.ok()) return ErrorFromStatus(s, kApi);
   if (ctx.read_store == nullptr) {
     return ErrorFromStatus(Unavailable("Read operations are not available."), kApi);

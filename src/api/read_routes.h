@@ -20,16 +20,12 @@
 #include "api/read_json.h"
 #include "api/read_operation_store.h"
 #include "api/route.h"
+#include "api/route_params.h"  // ParseReadPages, ParseReadingOrder
 
 namespace ocular::api {
 
 Response HandleOcrV32(const RouteContext& context);
 Response HandleReadAnalyzeV32(const RouteContext& context);
 Response HandleReadResultV32(const RouteContext& context);
-
-// Validates the Read `pages` parameter ("1", "1-3", "2-", "-4", comma separated; pages are
-// >= 1). Returns whether page 1 (the only page of an image) is selected.
-// Errors: InvalidArgument/InvalidPageRange.
-StatusOr<bool> ParseReadPages(const std::string& pages);
 
 }  // namespace ocular::api

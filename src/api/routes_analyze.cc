@@ -4,6 +4,7 @@
 #include "api/custom_model_routes.h"
 #include "api/errors.h"
 #include "api/json_writers.h"
+#include "api/route_params.h"
 #include "api/routes.h"
 #include "api/server_timing.h"
 
@@ -22,22 +23,6 @@ StatusOr<AnalysisResult> Run(const RouteContext& ctx, AnalysisRequest req) {
   OCULAR_ASSIGN_OR_RETURN(std::string bytes, ctx.ImageBytes());
   req.cancelled = ctx.request.client_closed;
   return ctx.engine.Analyze(AsBytes(bytes), req);
-}
-
-StatusOr<int> ThumbnailSide(const QueryParams& q, const char* name) {
-  std::optional<std::string> v = q.Get(name);
-  if (!v) {
-    return InvalidArgument(std::string("The parameter '") + name + "' is required.",
-                           "InvalidThumbnailSize");
-  }
-  char* end = nullptr;
-  long n = std::strtol(v->c_str(), &end, 10);
-  if (end == v->c_str() || *end != '\0' || n < 1 || n > 1024) {
-    return InvalidArgument(std::string("The parameter '") + name +
-                               "' must be an integer from 1 to 1024.",
-                           "InvalidThumbnailSize");
-  }
-  return static_cast<int>(n);
 }
 
 }  // namespace
@@ -75,25 +60,41 @@ Response HandleV32(const RouteContext& ctx, V32Operation op) {
   const std::string& id = ctx.request.request_id;
   nlohmann::json body;
   switch (op) {
-    case V32Operation::kAnalyze: body = ToJsonV32Analyze(*result, id); break;
-    case V32Operation::kDescribe: body = ToJsonV32Describe(*result, id); break;
-    case V32Operation::kDetect: body = ToJsonV32Detect(*result, id); break;
-    case V32Operation::kTag: body = ToJsonV32Tag(*result, id); break;
-    case V32Operation::kAreaOfInterest: body = ToJsonV32AreaOfInterest(*result, id); break;
-    case V32Operation::kCelebrities: body = ToJsonV32Domain(*result, true, id); break;
-    case V32Operation::kLandmarks: body = ToJsonV32Domain(*result, false, id); break;
-    case V32Operation::kThumbnail: return NotFoundResponse();
+    case V32Operation::kAnalyze:
+      body = ToJsonV32Analyze(*result, id);
+      break;
+    case V32Operation::kDescribe:
+      body = ToJsonV32Describe(*result, id);
+      break;
+    case V32Operation::kDetect:
+      body = ToJsonV32Detect(*result, id);
+      break;
+    case V32Operation::kTag:
+      body = ToJsonV32Tag(*result, id);
+      break;
+    case V32Operation::kAreaOfInterest:
+      body = ToJsonV32AreaOfInterest(*result, id);
+      break;
+    case V32Operation::kCelebrities:
+      body = ToJsonV32Domain(*result, true, id);
+      break;
+    case V32Operation::kLandmarks:
+      body = ToJsonV32Domain(*result, false, id);
+      break;
+    case V32Operation::kThumbnail:
+      return NotFoundResponse();
   }
   return AnalysisResponse(body, *result);
 }
 
 Response HandleThumbnailV32(const RouteContext& ctx) {
   const ApiVersion api = ApiVersion::kV32;
-  StatusOr<int> width = ThumbnailSide(ctx.query, "width");
+  StatusOr<int> width = ParseThumbnailSide(ctx.query, "width");
   if (!width.ok()) return ErrorFromStatus(width.status(), api);
-  StatusOr<int> height = ThumbnailSide(ctx.query, "height");
+  StatusOr<int> height = ParseThumbnailSide(ctx.query, "height");
   if (!height.ok()) return ErrorFromStatus(height.status(), api);
-  bool smart = ToLower(ctx.query.Get("smartCropping").value_or("false")) == "true";
+  StatusOr<bool> smart = ParseBoolParam(ctx.query, "smartCropping", false);
+  if (!smart.ok()) return ErrorFromStatus(smart.status(), api);
   Status version = CheckModelVersion(ctx.query);
   if (!version.ok()) return ErrorFromStatus(version, api);
 
@@ -103,7 +104,7 @@ Response HandleThumbnailV32(const RouteContext& ctx) {
   if (!image.ok()) return ErrorFromStatus(image.status(), api);
   const double ratio = double(*width) / *height;
   Rect crop = CenterCropForAspect(image->info.width, image->info.height, ratio);
-  if (smart) {
+  if (*smart) {
     AnalysisRequest req;
     req.api = api;
     req.features = {Feature::kSmartCrops};

@@ -15,8 +15,8 @@
 
 #include "analyzers/engine.h"
 #include "analyzers/request.h"
-#include "api/read_operation_store.h"
 #include "api/http_types.h"
+#include "api/read_operation_store.h"
 #include "core/status.h"
 
 namespace ocular::api {
@@ -27,8 +27,8 @@ struct ServiceOptions {
   // unless enable_celebrities (see EngineOptions).
   std::string galleries_dir = "galleries";
   bool enable_celebrities = false;
-  std::string detector = "auto";      // object detector tier (EngineOptions::detector)
-  UrlFetcher fetcher;                 // required for {"url": ...} bodies; null -> InvalidImageUrl
+  std::string detector = "auto";  // object detector tier (EngineOptions::detector)
+  UrlFetcher fetcher;             // required for {"url": ...} bodies; null -> InvalidImageUrl
   // ONNX Runtime intra-op threads per model session. Default 1 (see EngineOptions).
   int intra_op_threads = 0;
   // The per-request pixel budget of decoded images (see EngineOptions::max_decode_pixels).
@@ -36,6 +36,7 @@ struct ServiceOptions {
   // Memory bounds (see EngineOptions::ort_arena and trim_malloc).
   bool ort_arena = false;
   bool trim_malloc = true;
+  int ocr_instances = 8;  // Tesseract instances in all (EngineOptions::ocr_instances)
   // The v3.2 asynchronous Read results: memory only, TTL and caps (api/read_operation_store.h).
   ReadOperationStoreOptions read_store;
   // Called after each analyzer ran, with its name and seconds (metrics). Default: none.

@@ -61,8 +61,7 @@ int ApplyConfigFile(CLI::App& cmd, const std::string& path) {
 }
 
 CommandRegistrar registrar(
-    "serve", "Run the Azure-compatible HTTPS image analysis service",
-    [](CLI::App& cmd) -> RunFn {
+    "serve", "Run the Azure-compatible HTTPS image analysis service", [](CLI::App& cmd) -> RunFn {
       auto o = std::make_shared<server::ServeOptions>();
       auto log_level = std::make_shared<std::string>("info");
       auto config = std::make_shared<std::string>();
@@ -79,7 +78,8 @@ CommandRegistrar registrar(
                      "TLS elsewhere); empty: serve them on --listen")
           ->envname("OCULAR_ADMIN_LISTEN")
           ->type_name("HOST:PORT");
-      cmd.add_option("--tls-cert", o->tls_cert, "PEM certificate chain (required unless --plain-http)")
+      cmd.add_option("--tls-cert", o->tls_cert,
+                     "PEM certificate chain (required unless --plain-http)")
           ->envname("OCULAR_TLS_CERT")
           ->type_name("FILE");
       cmd.add_option("--tls-key", o->tls_key, "PEM private key of --tls-cert")
@@ -139,11 +139,24 @@ CommandRegistrar registrar(
                      "falls back to what running requests use")
           ->envname("OCULAR_MALLOC_TRIM")
           ->capture_default_str();
+      cmd.add_option("--malloc-hugepages", o->malloc_hugepages,
+                     "Transparent huge pages for malloc (glibc.malloc.hugetlb=1; the server "
+                     "re-executes itself once to set it): less CPU per request to fault buffers "
+                     "in again; GLIBC_TUNABLES naming glibc.malloc.hugetlb overrides this")
+          ->envname("OCULAR_MALLOC_HUGEPAGES")
+          ->capture_default_str();
       cmd.add_option("--malloc-arenas", o->malloc_arenas,
                      "glibc malloc arenas (M_ARENA_MAX): each keeps the memory its threads freed; "
                      "0: glibc's default, 8 per core")
           ->envname("OCULAR_MALLOC_ARENAS")
           ->check(CLI::NonNegativeNumber)
+          ->capture_default_str();
+      cmd.add_option("--ocr-instances", o->ocr_instances,
+                     "Tesseract instances kept over all OCR language packs (10-60 MB each; at "
+                     "most 2 per pack): past it an idle one of another pack is dropped, or the "
+                     "request waits")
+          ->envname("OCULAR_OCR_INSTANCES")
+          ->check(CLI::PositiveNumber)
           ->capture_default_str();
       cmd.add_option("--max-connections", o->max_connections, "Open connections per listener")
           ->envname("OCULAR_MAX_CONNECTIONS")

@@ -169,12 +169,14 @@ StatusOr<IcoEntry> SelectIcoEntry(Bytes bytes) {
   return *best;
 }
 
-StatusOr<cv::Mat> DecodeIco(Bytes bytes, const IcoEntry& entry) {
+StatusOr<cv::Mat> DecodeIco(Bytes bytes, const IcoEntry& entry, int factor) {
   const ByteReader r(bytes);
   if (!r.Has(entry.offset, entry.size)) return FormatError("truncated ICO entry");
   const Bytes data = r.Sub(entry.offset, entry.size);
   if (entry.is_png) {
     if (!PngComplete(data)) return FormatError("truncated PNG entry in ICO");
+    // A PNG entry may declare any size (up to the API's limits): never hold it whole.
+    if (factor > 1) return DecodePngReduced(data, factor);
     OCULAR_ASSIGN_OR_RETURN(const cv::Mat decoded, ImDecode(data, cv::IMREAD_UNCHANGED));
     return ToBgr8(decoded);
   }

@@ -16,6 +16,14 @@ Status FormatError(const std::string& what) {
 
 Status SizeError(const std::string& what) { return InvalidArgument(what, kInvalidImageSize); }
 
+Status CheckWholeDecodeSize(const char* what, std::int64_t width, std::int64_t height) {
+  if (width * height <= kMaxWholeDecodePixels) return Status::Ok();
+  return SizeError(std::string(what) + " images are decoded whole, so they may have at most " +
+                   std::to_string(kMaxWholeDecodePixels / 1'000'000) + " megapixels; this one is " +
+                   std::to_string(width) + " x " + std::to_string(height) +
+                   ". JPEG, PNG, GIF and WEBP images may be larger.");
+}
+
 }  // namespace image_internal
 
 using image_internal::SizeError;
@@ -73,6 +81,11 @@ Status CheckDimensions(const ImageInfo& info, const ImageLimits& limits) {
     return SizeError("Image dimension is not allowed to be smaller than " +
                      std::to_string(limits.min_side) + " and larger than " +
                      std::to_string(limits.max_side) + ".");
+  }
+  // BMP is always decoded whole (a TIFF only when libtiff's RGBA reader refuses its layout, and
+  // the DIB entries of ICO: both checked when they are decoded).
+  if (info.format == ImageFormat::kBmp) {
+    return image_internal::CheckWholeDecodeSize("BMP", info.width, info.height);
   }
   return Status::Ok();
 }

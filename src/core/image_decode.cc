@@ -1,7 +1,8 @@
 // DecodeImage: first frame to upright CV_8UC3 BGR. JPEG/PNG/BMP/WEBP/TIFF go through OpenCV
 // (after the structural checks of image_structure.cc, since libjpeg turns a truncated file into
 // a grey-filled "success"), GIF through giflib (gif_decoder.cc), ICO by hand (ico_decoder.cc),
-// animated WebP through libwebpdemux. The decoded size must equal the probed size.
+// animated WebP's first frame through libwebpdemux + libwebp's scaler. The decoded size must equal
+// the probed size.
 #include <webp/decode.h>
 #include <webp/demux.h>
 
@@ -24,32 +25,6 @@
 namespace ocular {
 namespace image_internal {
 namespace {
-
-// The first frame of an animated WebP (OpenCV 4.6 refuses animations), as BGRA of canvas size.
-StatusOr<cv::Mat> DecodeAnimatedWebp(Bytes bytes) {
-  WebPAnimDecoderOptions options;
-  if (!WebPAnimDecoderOptionsInit(&options)) return Internal("libwebp version mismatch");
-  options.color_mode = MODE_BGRA;
-  options.use_threads = 0;
-  WebPData data{bytes.data(), bytes.size()};
-  std::unique_ptr<WebPAnimDecoder, void (*)(WebPAnimDecoder*)> decoder(
-      WebPAnimDecoderNew(&data, &options), WebPAnimDecoderDelete);
-  if (!decoder) return FormatError("corrupt animated WEBP data");
-  WebPAnimInfo info;
-  if (!WebPAnimDecoderGetInfo(decoder.get(), &info) || info.canvas_width == 0 ||
-      info.canvas_height == 0 ||
-      std::int64_t{info.canvas_width} * info.canvas_height > kMaxDecodePixels) {
-    return FormatError("corrupt animated WEBP header");
-  }
-  std::uint8_t* frame = nullptr;
-  int timestamp = 0;
-  if (!WebPAnimDecoderGetNext(decoder.get(), &frame, &timestamp) || frame == nullptr) {
-    return FormatError("corrupt animated WEBP frame");
-  }
-  cv::Mat view(static_cast<int>(info.canvas_height), static_cast<int>(info.canvas_width), CV_8UC4,
-               frame);
-  return view.clone();  // the frame buffer belongs to the decoder
-}
 
 // Display transform for EXIF orientations 2..8 (the same mapping as OpenCV's).
 void ApplyOrientation(cv::Mat& img, int orientation) {
@@ -167,24 +142,66 @@ StatusOr<cv::Mat> ResizeTo(cv::Mat img, const ImageInfo& info, int factor, int d
   return out;
 }
 
-// WEBP (still) decoded by libwebp at the wanted size, BGRA composited onto white.
-StatusOr<cv::Mat> DecodeWebpScaled(Bytes bytes, const ImageInfo& info, int factor) {
+// WEBP bitstream bytes (a whole still file, or one animation frame's ALPH + VP8/VP8L chunks)
+// decoded by libwebp, scaled while decoding to width x height, BGRA composited onto white.
+StatusOr<cv::Mat> DecodeWebpTo(Bytes bytes, int width, int height) {
   WebPDecoderConfig config;
   if (!WebPInitDecoderConfig(&config)) return Internal("libwebp version mismatch");
   config.options.use_scaling = 1;
-  const bool swapped = info.orientation >= 5;  // info has displayed sides; libwebp stored ones
-  config.options.scaled_width = Reduced(swapped ? info.height : info.width, factor);
-  config.options.scaled_height = Reduced(swapped ? info.width : info.height, factor);
+  config.options.scaled_width = width;
+  config.options.scaled_height = height;
   config.output.colorspace = MODE_BGRA;
   if (WebPDecode(bytes.data(), bytes.size(), &config) != VP8_STATUS_OK) {
     WebPFreeDecBuffer(&config.output);
     return FormatError("corrupt WEBP data");
   }
-  const cv::Mat view(config.output.height, config.output.width, CV_8UC4,
-                     config.output.u.RGBA.rgba, static_cast<std::size_t>(config.output.u.RGBA.stride));
+  const cv::Mat view(config.output.height, config.output.width, CV_8UC4, config.output.u.RGBA.rgba,
+                     static_cast<std::size_t>(config.output.u.RGBA.stride));
   StatusOr<cv::Mat> out = ToBgr8(view);
   WebPFreeDecBuffer(&config.output);
   return out;
+}
+
+// WEBP (still) decoded by libwebp at the wanted size, BGRA composited onto white.
+StatusOr<cv::Mat> DecodeWebpScaled(Bytes bytes, const ImageInfo& info, int factor) {
+  const bool swapped = info.orientation >= 5;  // info has displayed sides; libwebp stored ones
+  return DecodeWebpTo(bytes, Reduced(swapped ? info.height : info.width, factor),
+                      Reduced(swapped ? info.width : info.height, factor));
+}
+
+// The first frame of an animated WebP (OpenCV 4.6 refuses animations) as BGR of the stored
+// canvas size reduced by `factor`: the canvas white, the frame decoded alone by libwebp's scaler
+// and pasted at its offset (the first frame has nothing under it to blend with or dispose of).
+// Never holds the canvas or the frame at full size (libwebp's animation decoder kept two
+// full-size BGRA canvases: 3 GB of RSS for an 8 KB file declaring 15999 x 15999).
+StatusOr<cv::Mat> DecodeAnimatedWebpFirstFrame(Bytes bytes, int factor) {
+  WebPData data{bytes.data(), bytes.size()};
+  std::unique_ptr<WebPDemuxer, void (*)(WebPDemuxer*)> demux(WebPDemux(&data), WebPDemuxDelete);
+  if (!demux) return FormatError("corrupt animated WEBP data");
+  const std::int64_t canvas_w = WebPDemuxGetI(demux.get(), WEBP_FF_CANVAS_WIDTH);
+  const std::int64_t canvas_h = WebPDemuxGetI(demux.get(), WEBP_FF_CANVAS_HEIGHT);
+  if (canvas_w <= 0 || canvas_h <= 0 || canvas_w * canvas_h > kMaxDecodePixels) {
+    return FormatError("corrupt animated WEBP header");
+  }
+  WebPIterator frame;
+  if (!WebPDemuxGetFrame(demux.get(), 1, &frame)) {
+    return FormatError("corrupt animated WEBP frame");
+  }
+  std::unique_ptr<WebPIterator, void (*)(WebPIterator*)> release(&frame, WebPDemuxReleaseIterator);
+  if (frame.width <= 0 || frame.height <= 0 || frame.x_offset + frame.width > canvas_w ||
+      frame.y_offset + frame.height > canvas_h) {
+    return FormatError("corrupt animated WEBP frame");
+  }
+  cv::Mat canvas(Reduced(static_cast<int>(canvas_h), factor),
+                 Reduced(static_cast<int>(canvas_w), factor), CV_8UC3, cv::Scalar(255, 255, 255));
+  OCULAR_ASSIGN_OR_RETURN(
+      const cv::Mat pixels,
+      DecodeWebpTo(Bytes(frame.fragment.bytes, frame.fragment.size), Reduced(frame.width, factor),
+                   Reduced(frame.height, factor)));
+  cv::Rect at(frame.x_offset / factor, frame.y_offset / factor, pixels.cols, pixels.rows);
+  at &= cv::Rect(0, 0, canvas.cols, canvas.rows);
+  pixels(cv::Rect(0, 0, at.width, at.height)).copyTo(canvas(at));
+  return canvas;
 }
 
 }  // namespace
@@ -225,10 +242,16 @@ StatusOr<cv::Mat> ToGray8(const cv::Mat& image) {
   try {
     cv::Mat gray;
     switch (image.channels()) {
-      case 1: return image.isContinuous() ? image : image.clone();
-      case 3: cv::cvtColor(image, gray, cv::COLOR_BGR2GRAY); return gray;
-      case 4: cv::cvtColor(image, gray, cv::COLOR_BGRA2GRAY); return gray;
-      default: return InvalidArgument("unsupported channel count " + std::to_string(image.channels()));
+      case 1:
+        return image.isContinuous() ? image : image.clone();
+      case 3:
+        cv::cvtColor(image, gray, cv::COLOR_BGR2GRAY);
+        return gray;
+      case 4:
+        cv::cvtColor(image, gray, cv::COLOR_BGRA2GRAY);
+        return gray;
+      default:
+        return InvalidArgument("unsupported channel count " + std::to_string(image.channels()));
     }
   } catch (const cv::Exception& e) {
     return InvalidArgument(std::string("grey conversion failed: ") + e.what());
@@ -239,7 +262,8 @@ int ReductionFactor(const ImageInfo& info, const DecodeOptions& options) {
   using image_internal::kMaxReduction;
   const std::int64_t w = std::max(info.width, 1), h = std::max(info.height, 1);
   std::int64_t f = 1;
-  if (options.min_long_side > 0) f = std::max<std::int64_t>(1, std::max(w, h) / options.min_long_side);
+  if (options.min_long_side > 0)
+    f = std::max<std::int64_t>(1, std::max(w, h) / options.min_long_side);
   if (options.max_pixels > 0) {
     const auto pixels = [&](std::int64_t k) { return ((w + k - 1) / k) * ((h + k - 1) / k); };
     while (f < kMaxReduction && pixels(f) > options.max_pixels) ++f;
@@ -287,6 +311,7 @@ StatusOr<DecodedImage> DecodeImage(std::span<const std::uint8_t> bytes, const Im
         break;
       }
       case ImageFormat::kBmp: {
+        OCULAR_RETURN_IF_ERROR(CheckWholeDecodeSize("BMP", probed.width, probed.height));
         if (!BmpComplete(bytes)) return FormatError("truncated or corrupt BMP data");
         OCULAR_ASSIGN_OR_RETURN(const cv::Mat img,
                                 ImDecode(bytes, cv::IMREAD_COLOR | cv::IMREAD_IGNORE_ORIENTATION));
@@ -302,9 +327,13 @@ StatusOr<DecodedImage> DecodeImage(std::span<const std::uint8_t> bytes, const Im
           bgr = img8;
           break;
         }
-        OCULAR_ASSIGN_OR_RETURN(const cv::Mat img, probed.animated
-                                                       ? DecodeAnimatedWebp(bytes)
-                                                       : ImDecode(bytes, cv::IMREAD_UNCHANGED));
+        if (probed.animated) {
+          OCULAR_ASSIGN_OR_RETURN(cv::Mat img8, DecodeAnimatedWebpFirstFrame(bytes, factor));
+          ApplyOrientation(img8, probed.orientation);
+          bgr = ResizeTo(img8, probed, factor, factor);
+          break;
+        }
+        OCULAR_ASSIGN_OR_RETURN(const cv::Mat img, ImDecode(bytes, cv::IMREAD_UNCHANGED));
         OCULAR_ASSIGN_OR_RETURN(cv::Mat img8, ToBgr8(img));
         ApplyOrientation(img8, probed.orientation);
         bgr = ResizeTo(img8, probed, factor);
@@ -313,6 +342,17 @@ StatusOr<DecodedImage> DecodeImage(std::span<const std::uint8_t> bytes, const Im
       case ImageFormat::kTiff: {
         // OpenCV's TIFF decoder (libtiff's RGBA reader) applies the Orientation tag itself, even
         // with IMREAD_UNCHANGED; the probe reports it and the displayed sides to match.
+        if (factor > 1) {
+          StatusOr<cv::Mat> reduced = DecodeTiffReduced(bytes, factor);
+          if (reduced.ok()) {
+            ApplyOrientation(*reduced, probed.orientation);
+            bgr = ResizeTo(*reduced, probed, factor, factor);
+            break;
+          }
+          if (reduced.status().code() != StatusCode::kUnsupported) return reduced.status();
+        }
+        // Whole: at full resolution, or a layout libtiff's RGBA reader refuses.
+        OCULAR_RETURN_IF_ERROR(CheckWholeDecodeSize("TIFF", probed.width, probed.height));
         OCULAR_ASSIGN_OR_RETURN(const cv::Mat img, ImDecode(bytes, cv::IMREAD_UNCHANGED));
         OCULAR_ASSIGN_OR_RETURN(cv::Mat img8, ToBgr8(img));
         bgr = ResizeTo(img8, probed, factor);
@@ -323,8 +363,12 @@ StatusOr<DecodedImage> DecodeImage(std::span<const std::uint8_t> bytes, const Im
         break;
       case ImageFormat::kIco: {
         OCULAR_ASSIGN_OR_RETURN(const IcoEntry entry, SelectIcoEntry(bytes));
-        OCULAR_ASSIGN_OR_RETURN(cv::Mat img8, DecodeIco(bytes, entry));
-        bgr = ResizeTo(img8, probed, factor);
+        if (!entry.is_png) {
+          OCULAR_RETURN_IF_ERROR(
+              CheckWholeDecodeSize("ICO (bitmap entry)", entry.width, entry.height));
+        }
+        OCULAR_ASSIGN_OR_RETURN(cv::Mat img8, DecodeIco(bytes, entry, factor));
+        bgr = ResizeTo(img8, probed, factor, entry.is_png ? factor : 1);
         break;
       }
       case ImageFormat::kUnknown:

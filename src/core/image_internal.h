@@ -26,10 +26,21 @@ inline constexpr const char* kInvalidImageSize = "InvalidImageSize";
 // The largest pixel count DecodeImage ever allocates for (the 4.0 and v3.2 maximum side squared).
 inline constexpr std::int64_t kMaxDecodePixels = std::int64_t{16000} * 16000;
 
+// BMP, the DIB entries of ICO and TIFFs whose layout libtiff's RGBA reader refuses (or any TIFF
+// at full resolution) have no reduced decoder here: they are decoded at full resolution (up to 4
+// bytes a pixel, then a BGR copy) before the area resize, so they get a tighter bound than the
+// streamed formats: 40 MP (a 600 dpi A4 scan, 35 MP, fits; about 280 MB while decoding). Larger
+// ones are refused with InvalidImageSize by DecodeImage, and BMPs already by CheckDimensions
+// (docs/reliability.md "Bounded work per request").
+inline constexpr std::int64_t kMaxWholeDecodePixels = 40'000'000;
+
 // InvalidArgument/InvalidImageFormat with a message that never contains image bytes.
 Status FormatError(const std::string& what);
 // InvalidArgument/InvalidImageSize.
 Status SizeError(const std::string& what);
+// SizeError when a `what` image ("BMP", "TIFF", ...) decoded whole would exceed
+// kMaxWholeDecodePixels; OK otherwise.
+Status CheckWholeDecodeSize(const char* what, std::int64_t width, std::int64_t height);
 
 // Bounds-checked little/big-endian reads. Every accessor returns std::nullopt when the requested
 // bytes do not lie entirely inside the buffer; nothing ever reads out of bounds.
@@ -104,8 +115,10 @@ struct IcoEntry {
   bool is_png = false;
 };
 StatusOr<IcoEntry> SelectIcoEntry(Bytes bytes);
-// Decodes `entry` to CV_8UC3 BGR (alpha and the AND mask composited onto white).
-StatusOr<cv::Mat> DecodeIco(Bytes bytes, const IcoEntry& entry);
+// Decodes `entry` to CV_8UC3 BGR (alpha and the AND mask composited onto white), reduced by
+// `factor` (ReductionFactor) when it is a PNG entry (while streaming: DecodePngReduced); a DIB
+// entry is decoded whole (its pixels are in the file, so the body limit bounds it).
+StatusOr<cv::Mat> DecodeIco(Bytes bytes, const IcoEntry& entry, int factor);
 
 // GIF (gif_decoder.cc): the first frame composited onto the logical screen (background and
 // transparent pixels white), CV_8UC3 BGR of the logical screen size divided by `factor` (rounded
@@ -116,6 +129,13 @@ StatusOr<cv::Mat> DecodeGif(Bytes bytes, int factor = 1);
 // composited onto white), without ever holding the full raster. REQUIRES: 1 <= factor <=
 // kMaxReduction and PngComplete(bytes).
 StatusOr<cv::Mat> DecodePngReduced(Bytes bytes, int factor);
+
+// TIFF (tiff_reduced.cc) read band by band through libtiff's RGBA interface at 1/factor of the
+// STORED size (block means, alpha composited onto white), never holding the full raster; the
+// caller applies the Orientation tag. Unsupported for layouts libtiff's RGBA reader refuses
+// (the caller falls back to a whole decode); InvalidImageFormat for corrupt data.
+// REQUIRES: 1 <= factor <= kMaxReduction.
+StatusOr<cv::Mat> DecodeTiffReduced(Bytes bytes, int factor);
 
 // The largest reduction factor the decoders use (block sums stay within 32 bits).
 inline constexpr int kMaxReduction = 256;

@@ -44,6 +44,21 @@ describe("plain HTTP on loopback", () => {
     assert.match(m.text, /^ocular_ready 1$/m);
   });
 
+  // docs/reliability.md "Memory budget": the server re-executes itself once with
+  // glibc.malloc.hugetlb=1 unless the kernel has transparent huge pages off.
+  test("malloc huge pages: on by default, through GLIBC_TUNABLES", () => {
+    const thp = fs.readFileSync("/sys/kernel/mm/transparent_hugepage/enabled", "utf8");
+    const line = srv.logs.find((l) => /malloc: transparent huge pages/.test(l));
+    assert.ok(line, "startup logs the huge-page state");
+    const environ = fs.readFileSync(`/proc/${srv.proc.pid}/environ`, "utf8").split("\0");
+    if (/\[never\]/.test(thp)) {
+      assert.match(line, /huge pages off/);
+    } else {
+      assert.match(line, /huge pages on \(GLIBC_TUNABLES=.*glibc\.malloc\.hugetlb=1/);
+      assert.ok(environ.some((e) => /^GLIBC_TUNABLES=.*glibc\.malloc\.hugetlb=1/.test(e)), environ.join(" "));
+    }
+  });
+
   test("unknown routes get the spec's 404 body", async () => {
     for (const p of ["/", "/nope", "/vision/v3.1/analyze", "/computervision/imageanalysis:segment?api-version=2023-10-01"]) {
       const r = await request(`${srv.url}${p}`, { method: "POST", headers: { "ocp-apim-subscription-key": KEY } });
@@ -237,8 +252,12 @@ describe("rate limit and admin listener", () => {
   });
 
   test("--admin-listen moves /health, /ready and /metrics", async () => {
-    const srv = await startServer({ args: ["--admin-listen", "127.0.0.1:0"] });
+    const srv = await startServer({ args: ["--admin-listen", "127.0.0.1:0", "--malloc-hugepages=false"] });
     try {
+      // (and --malloc-hugepages=false keeps the process as it was started)
+      assert.ok(srv.logs.some((l) => /huge pages off \(--malloc-hugepages=false\)/.test(l)), srv.logs.join("\n"));
+      const environ = fs.readFileSync(`/proc/${srv.proc.pid}/environ`, "utf8");
+      assert.doesNotMatch(environ, /glibc\.malloc\.hugetlb/);
       const line = srv.logs.find((l) => /\(admin\)/.test(l));
       const port = Number(line.match(/127\.0\.0\.1:(\d+)/)[1]);
       assert.equal((await request(`http://127.0.0.1:${port}/metrics`)).status, 200);

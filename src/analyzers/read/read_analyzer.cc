@@ -1,5 +1,6 @@
 #include "analyzers/read/read_analyzer.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <system_error>
 
@@ -31,6 +32,8 @@ namespace {
 ReadEngineOptions ReadEngineOptionsFor(const EngineOptions& options) {
   ReadEngineOptions o = DefaultReadEngineOptions(options.model_repo);
   o.session.cpu_arena = options.ort_arena;
+  o.tesseract.max_total = options.ocr_instances;
+  o.tesseract.max_per_pack = std::min(o.tesseract.max_per_pack, options.ocr_instances);
   return o;
 }
 }  // namespace

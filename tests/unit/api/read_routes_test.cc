@@ -181,21 +181,5 @@ TEST_F(ReadRoutesTest, FullStoreIs429) {
   EXPECT_EQ(Header(full, "Retry-After"), "1");
 }
 
-TEST(ReadPagesTest, Syntax) {
-  EXPECT_TRUE(*ParseReadPages("1"));
-  EXPECT_TRUE(*ParseReadPages("1-3,5"));
-  EXPECT_TRUE(*ParseReadPages("-4"));
-  EXPECT_TRUE(*ParseReadPages("1-"));
-  EXPECT_FALSE(*ParseReadPages("2-"));
-  EXPECT_FALSE(*ParseReadPages("2,3-4"));
-  for (const char* bad : {"", "0", "a", "3-1", "1,,2", "-", "1-2-3"}) {
-    auto r = ParseReadPages(bad);
-    EXPECT_FALSE(r.ok()) << bad;
-    if (!r.ok()) {
-      EXPECT_EQ(r.status().inner_code(), "InvalidPageRange");
-    }
-  }
-}
-
 }  // namespace
 }  // namespace ocular::api

@@ -416,11 +416,41 @@ TEST(DecodeImageTest, HeadersPromisingMoreThanTheDataHolds) {
   EXPECT_EQ(p.status().inner_code(), "InvalidImageFormat");
 
   ByteVec bmp = Encode(Pattern(60, 60), ".bmp");
-  PutU32(bmp, 18, 15000, false);
-  PutU32(bmp, 22, 15000, false);
+  PutU32(bmp, 18, 6000, false);  // 36 MP: within the bound of the formats decoded whole
+  PutU32(bmp, 22, 6000, false);
   const auto b = IngestImage(Span(bmp), ApiVersion::kV40);
   ASSERT_FALSE(b.ok());
   EXPECT_EQ(b.status().inner_code(), "InvalidImageFormat");
+}
+
+// BMP is decoded at full resolution before the area resize: it is bounded at 40 MP
+// (image_internal.h kMaxWholeDecodePixels), checked from the header already.
+TEST(DecodeImageTest, FormatsDecodedWholeHaveATighterBound) {
+  ByteVec bmp = Encode(Pattern(60, 60), ".bmp");
+  PutU32(bmp, 18, 7000, false);  // 49 MP
+  PutU32(bmp, 22, 7000, false);
+  const auto b = IngestImage(Span(bmp), ApiVersion::kV40);
+  ASSERT_FALSE(b.ok());
+  EXPECT_EQ(b.status().inner_code(), "InvalidImageSize");
+  EXPECT_NE(b.status().message().find("BMP images are decoded whole"), std::string::npos)
+      << b.status().message();
+  const ImageLimits limits = ImageLimits::ForApi(ApiVersion::kV40);
+  const auto check = [&](ImageFormat format, int side, bool animated) {
+    ImageInfo info;
+    info.format = format;
+    info.width = side;
+    info.height = side;
+    info.animated = animated;
+    return CheckDimensions(info, limits);
+  };
+  EXPECT_EQ(check(ImageFormat::kBmp, 6400, false).inner_code(), "InvalidImageSize");
+  EXPECT_TRUE(check(ImageFormat::kBmp, 6300, false).ok());    // 39.7 MP
+  EXPECT_TRUE(check(ImageFormat::kTiff, 15000, false).ok());  // read reduced, band by band
+  EXPECT_TRUE(check(ImageFormat::kWebp, 15000, true).ok());   // first frame decoded scaled
+  EXPECT_TRUE(check(ImageFormat::kWebp, 15000, false).ok());  // decoded scaled
+  EXPECT_TRUE(check(ImageFormat::kJpeg, 15000, false).ok());
+  EXPECT_TRUE(check(ImageFormat::kPng, 15000, false).ok());
+  EXPECT_TRUE(check(ImageFormat::kGif, 15000, true).ok());
 }
 
 TEST(DecodeImageTest, MismatchedInfoIsRefused) {

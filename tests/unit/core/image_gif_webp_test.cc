@@ -1,6 +1,7 @@
 // GIF and animated WebP files built byte by byte: GIF transparency, logical-screen background,
 // interlacing and animation detection; the first frame of an animated WebP.
 #include <gtest/gtest.h>
+#include <vector>
 
 #include <algorithm>
 
@@ -173,23 +174,29 @@ void Put24(ByteVec& v, std::uint32_t x) {
   for (int i = 0; i < 3; ++i) v.push_back(static_cast<std::uint8_t>(x >> (8 * i)));
 }
 
-TEST(HandMadeWebpTest, AnimatedFirstFrame) {
-  const int w = 64, h = 60;
+// One frame of AnimatedWebp: offset (even: WebP stores half offsets), size and colour.
+struct Frame {
+  int x, y, w, h;
+  cv::Scalar colour;
+};
+
+// An animated WebP of canvas_w x canvas_h whose frames are lossless single-colour VP8L images.
+ByteVec AnimatedWebp(int canvas_w, int canvas_h, const std::vector<Frame>& frames) {
   ByteVec body;
   Append(body, "WEBP");
   ByteVec vp8x = {0x02, 0, 0, 0};  // animation flag
-  Put24(vp8x, w - 1);
-  Put24(vp8x, h - 1);
+  Put24(vp8x, canvas_w - 1);
+  Put24(vp8x, canvas_h - 1);
   Append(body, Chunk("VP8X", vp8x));
   Append(body, Chunk("ANIM", {255, 255, 255, 255, 0, 0}));
-  for (const cv::Scalar& colour : {cv::Scalar(0, 0, 255), cv::Scalar(255, 0, 0)}) {
+  for (const Frame& f : frames) {
     const ByteVec still =
-        Encode(cv::Mat(h, w, CV_8UC3, colour), ".webp", {cv::IMWRITE_WEBP_QUALITY, 101});
+        Encode(cv::Mat(f.h, f.w, CV_8UC3, f.colour), ".webp", {cv::IMWRITE_WEBP_QUALITY, 101});
     ByteVec anmf;
-    Put24(anmf, 0);
-    Put24(anmf, 0);
-    Put24(anmf, w - 1);
-    Put24(anmf, h - 1);
+    Put24(anmf, f.x / 2);
+    Put24(anmf, f.y / 2);
+    Put24(anmf, f.w - 1);
+    Put24(anmf, f.h - 1);
     Put24(anmf, 100);
     anmf.push_back(0);
     anmf.insert(anmf.end(), still.begin() + 12, still.end());  // the VP8L chunk
@@ -199,12 +206,44 @@ TEST(HandMadeWebpTest, AnimatedFirstFrame) {
   Append(webp, "RIFF");
   PutU32(webp, 4, static_cast<std::uint32_t>(body.size()), false);
   Append(webp, body);
+  return webp;
+}
+
+TEST(HandMadeWebpTest, AnimatedFirstFrame) {
+  const int w = 64, h = 60;
+  const ByteVec webp = AnimatedWebp(
+      w, h, {{0, 0, w, h, cv::Scalar(0, 0, 255)}, {0, 0, w, h, cv::Scalar(255, 0, 0)}});
   const auto d = ProbeAndDecode(webp);
   ASSERT_TRUE(d.ok()) << d.status().ToString();
   EXPECT_TRUE(d->info.animated);
   EXPECT_EQ(d->bgr.cols, w);
   EXPECT_EQ(d->bgr.rows, h);
   EXPECT_EQ(d->bgr.at<cv::Vec3b>(10, 10), cv::Vec3b(0, 0, 255));  // the first (red) frame
+}
+
+// The first frame covers part of the canvas: the rest is white, at full size and reduced (the
+// canvas is never allocated at full size when a pixel budget applies).
+TEST(HandMadeWebpTest, AnimatedFirstFrameSmallerThanItsCanvas) {
+  const ByteVec webp = AnimatedWebp(
+      200, 160, {{40, 20, 64, 60, cv::Scalar(0, 0, 255)}, {0, 0, 200, 160, cv::Scalar(255, 0, 0)}});
+  const auto full = ProbeAndDecode(webp);
+  ASSERT_TRUE(full.ok()) << full.status().ToString();
+  ASSERT_EQ(full->bgr.cols, 200);
+  EXPECT_EQ(full->bgr.at<cv::Vec3b>(50, 70), cv::Vec3b(0, 0, 255));    // inside the frame
+  EXPECT_EQ(full->bgr.at<cv::Vec3b>(5, 5), cv::Vec3b(255, 255, 255));  // canvas outside it
+  EXPECT_EQ(full->bgr.at<cv::Vec3b>(150, 190), cv::Vec3b(255, 255, 255));
+
+  const auto info = ProbeImage(Span(webp));
+  ASSERT_TRUE(info.ok());
+  DecodeOptions options;
+  options.max_pixels = 8000;  // factor 2: 100 x 80
+  const auto half = DecodeImage(Span(webp), *info, options);
+  ASSERT_TRUE(half.ok()) << half.status().ToString();
+  ASSERT_EQ(half->bgr.cols, 100);
+  ASSERT_EQ(half->bgr.rows, 80);
+  EXPECT_EQ(half->bgr.at<cv::Vec3b>(25, 35), cv::Vec3b(0, 0, 255));
+  EXPECT_EQ(half->bgr.at<cv::Vec3b>(2, 2), cv::Vec3b(255, 255, 255));
+  EXPECT_EQ(half->bgr.at<cv::Vec3b>(75, 95), cv::Vec3b(255, 255, 255));
 }
 
 }  // namespace

@@ -127,6 +127,36 @@ TEST(IcoTest, PngEntrySizeComesFromItsHeader) {
   EXPECT_EQ(ingested->bgr.cols, 300);
 }
 
+// A PNG entry can declare any size: under a pixel budget it is decoded reduced while streaming,
+// like a PNG file, and matches an area resize of the full decode.
+TEST(IcoTest, LargePngEntryIsDecodedReduced) {
+  const cv::Mat big = Pattern(600, 400);
+  const ByteVec ico = Ico({{0, 0, 32, Encode(big, ".png")}});
+  const auto info = ProbeImage(Span(ico));
+  ASSERT_TRUE(info.ok()) << info.status().ToString();
+  DecodeOptions options;
+  options.max_pixels = 60000;  // factor 2: 300 x 200
+  const auto d = DecodeImage(Span(ico), *info, options);
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  ASSERT_EQ(d->bgr.cols, 300);
+  ASSERT_EQ(d->bgr.rows, 200);
+  cv::Mat want;
+  cv::resize(big, want, cv::Size(300, 200), 0, 0, cv::INTER_AREA);
+  EXPECT_LE(cv::norm(d->bgr, want, cv::NORM_INF), 2);
+}
+
+// A bitmap entry is decoded whole: one declaring more than 40 MP is refused before decoding.
+TEST(IcoTest, HugeBitmapEntryIsRefused) {
+  ByteVec dib = Dib(HalfTransparent(8, 8), 32, cv::Mat::zeros(8, 8, CV_8U));
+  PutU32(dib, 4, 7000, false);
+  PutU32(dib, 8, 2 * 7000, false);
+  const ByteVec ico = Ico({{0, 0, 32, dib}});
+  const auto d = IngestImage(Span(ico), ApiVersion::kV40);
+  ASSERT_FALSE(d.ok());
+  EXPECT_EQ(d.status().inner_code(), "InvalidImageSize");
+  EXPECT_NE(d.status().message().find("decoded whole"), std::string::npos) << d.status().message();
+}
+
 TEST(IcoTest, Bmp32WithAlpha) {
   const cv::Mat bgra = HalfTransparent(52, 54);
   const ByteVec ico = Ico({{52, 54, 32, Dib(bgra, 32, cv::Mat::zeros(54, 52, CV_8U))}});

@@ -16,6 +16,7 @@ using testing::ByteVec;
 using testing::Encode;
 using testing::Pattern;
 using testing::PngChunk;
+using testing::PutU16;
 using testing::PutU32;
 using testing::Span;
 
@@ -181,6 +182,64 @@ TEST(ReducedDecode, HugeOneBitPngStreamsWithinTheBudget) {
   ASSERT_TRUE(reduced.ok()) << reduced.status().ToString();
   EXPECT_EQ(reduced->bgr.size(), cv::Size(1000, 1000));  // f = 12
   EXPECT_EQ(cv::norm(reduced->bgr, cv::NORM_INF), 0);    // all black
+}
+
+// TIFF is read band by band through libtiff's RGBA interface when reduced: transparent pixels
+// come out white, as in the full decode.
+TEST(ReducedDecode, TiffWithAlphaIsCompositedOntoWhite) {
+  cv::Mat bgra(120, 160, CV_8UC4, cv::Scalar(10, 20, 200, 255));
+  bgra(cv::Rect(80, 0, 80, 120)).setTo(cv::Scalar(10, 20, 200, 0));  // right half transparent
+  const ByteVec bytes = Encode(bgra, ".tiff");
+  const auto full = Decode(bytes);
+  ASSERT_TRUE(full.ok()) << full.status().ToString();
+  const auto reduced = Decode(bytes, {.min_long_side = 80});  // f = 2
+  ASSERT_TRUE(reduced.ok()) << reduced.status().ToString();
+  ASSERT_EQ(reduced->bgr.size(), cv::Size(80, 60));
+  cv::Mat want;
+  cv::resize(full->bgr, want, reduced->bgr.size(), 0, 0, cv::INTER_AREA);
+  EXPECT_LE(cv::norm(reduced->bgr, want, cv::NORM_INF), 2);
+  EXPECT_EQ(reduced->bgr.at<cv::Vec3b>(30, 70), cv::Vec3b(255, 255, 255));
+  EXPECT_LE(cv::norm(cv::Vec3i(reduced->bgr.at<cv::Vec3b>(30, 10)) - cv::Vec3i(10, 20, 200)), 2);
+}
+
+// A TIFF bomb made small enough for a unit test: an uncompressed grey TIFF of 5000 x 5000 in
+// 64-row strips (25 MB; with deflate it would be ~25 KB) under a 1 MP budget: read reduced,
+// one band at a time.
+TEST(ReducedDecode, LargeStripTiffStreamsWithinTheBudget) {
+  const std::uint32_t side = 5000, rows = 64, strips = (side + rows - 1) / rows;
+  const std::uint32_t entries = 9, ifd = 8, offsets_at = ifd + 2 + entries * 12 + 4;
+  const std::uint32_t counts_at = offsets_at + 4 * strips, data_at = counts_at + 4 * strips;
+  ByteVec t;
+  Append(t, std::string_view("II*\0", 4));
+  PutU32(t, 4, ifd, false);
+  PutU16(t, ifd, entries, false);
+  const std::uint32_t tags[entries][3] = {{256, 4, side}, {257, 4, side}, {258, 3, 8},
+                                          {259, 3, 1},    {262, 3, 1},    {273, 4, offsets_at},
+                                          {277, 3, 1},    {278, 4, rows}, {279, 4, counts_at}};
+  for (std::uint32_t i = 0; i < entries; ++i) {
+    const std::size_t e = ifd + 2 + 12 * i;
+    PutU16(t, e, tags[i][0], false);
+    PutU16(t, e + 2, tags[i][1], false);
+    PutU32(t, e + 4, (tags[i][0] == 273 || tags[i][0] == 279) ? strips : 1, false);
+    PutU32(t, e + 8, 0, false);
+    if (tags[i][1] == 3) {
+      PutU16(t, e + 8, tags[i][2], false);
+    } else {
+      PutU32(t, e + 8, tags[i][2], false);
+    }
+  }
+  PutU32(t, ifd + 2 + 12 * entries, 0, false);
+  for (std::uint32_t s = 0; s < strips; ++s) {
+    PutU32(t, offsets_at + 4 * s, data_at + s * rows * side, false);
+    PutU32(t, counts_at + 4 * s, std::min(rows, side - s * rows) * side, false);
+  }
+  t.resize(data_at + std::size_t{side} * side, 0);
+  for (std::uint32_t x = 0; x < side; ++x) t[data_at + x] = 255;  // the first row white
+  const auto reduced = Decode(t, {.min_long_side = 0, .max_pixels = 1'000'000});
+  ASSERT_TRUE(reduced.ok()) << reduced.status().ToString();
+  ASSERT_EQ(reduced->bgr.size(), cv::Size(1000, 1000));                  // f = 5
+  EXPECT_EQ(reduced->bgr.at<cv::Vec3b>(0, 500), cv::Vec3b(51, 51, 51));  // 1 of 5 rows white
+  EXPECT_EQ(cv::norm(reduced->bgr(cv::Rect(0, 1, 1000, 999)), cv::NORM_INF), 0);
 }
 
 }  // namespace

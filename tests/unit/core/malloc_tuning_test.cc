@@ -1,6 +1,7 @@
 #include "core/malloc_tuning.h"
 
 #include <cstdlib>
+#include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -35,6 +36,31 @@ TEST(MallocTuningTest, TrimAfterFreeingLeavesTheHeapUsable) {
   ASSERT_NE(again, nullptr);
   static_cast<char*>(again)[0] = 1;
   std::free(again);
+}
+
+// The paths that do not re-execute the test binary: an operator's GLIBC_TUNABLES wins, and
+// `enable == false` leaves the process as it is. (The re-exec itself is checked end to end by
+// tests/integration/server.test.mjs "malloc huge pages".)
+TEST(MallocTuningTest, HugePagesFollowTheOperatorsTunableAndTheSwitch) {
+  const char* saved = std::getenv("GLIBC_TUNABLES");
+  const std::string restore = saved ? saved : "";
+  setenv("GLIBC_TUNABLES", "glibc.malloc.trim_threshold=1:glibc.malloc.hugetlb=0", 1);
+  MallocHugePages off = ApplyMallocHugePages(/*enable=*/true);
+  EXPECT_FALSE(off.active);
+  EXPECT_NE(off.detail.find("hugetlb=0"), std::string::npos) << off.detail;
+  setenv("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1", 1);
+  MallocHugePages on = ApplyMallocHugePages(/*enable=*/false);
+  EXPECT_NE(on.detail.find("hugetlb=1"), std::string::npos) << on.detail;
+#if defined(__GLIBC__)
+  if (on.detail.find("mode never") == std::string::npos &&
+      on.detail.find("mode unknown") == std::string::npos) {
+    EXPECT_TRUE(on.active) << on.detail;
+  }
+#endif
+  unsetenv("GLIBC_TUNABLES");
+  MallocHugePages disabled = ApplyMallocHugePages(/*enable=*/false);
+  EXPECT_FALSE(disabled.active);
+  if (saved) setenv("GLIBC_TUNABLES", restore.c_str(), 1);
 }
 
 }  // namespace
