@@ -13,10 +13,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 SECONDS_PER="${1:-40}"
 CONNS="${2:-4}"
-SHARED="${OCULAR_SHARED:-$ROOT/../shared}"
-[ -d "$SHARED" ] || SHARED="$ROOT/../../shared"
-VISION_IMAGE="${VISION_IMAGE:-$SHARED/testdata/images/faces_group_selfie.jpg}"
-READ_IMAGE="${READ_IMAGE:-$SHARED/testdata/images/doc_page.png}"
+. "$ROOT/bench/lib/serve.sh"
+default_images
 BIN="${OCULAR_BIN:-$ROOT/build/ocular}"
 KEY="heap-key-$RANDOM$RANDOM"
 WORK="$(mktemp -d)"
@@ -35,7 +33,6 @@ cat >"$WORK/ocular-heaptrack" <<WRAP
 OMP_THREAD_LIMIT=1 GLIBC_TUNABLES=glibc.malloc.hugetlb=1 exec heaptrack -o "$OUT/ocular" "$BIN" "\$@"
 WRAP
 chmod +x "$WORK/ocular-heaptrack"
-. "$ROOT/bench/lib/serve.sh"
 # shellcheck disable=SC2086
 start_server "$WORK/ocular-heaptrack" "$KEY" "$WORK/server.log" ${SERVE_ARGS:-}
 load() {  # image, features

@@ -15,21 +15,13 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 SECONDS_PER="${1:-60}"
 CONNS="${2:-8}"
-# The shared test photos: ../shared next to the checkout (or two levels up from a worktree).
-SHARED="${OCULAR_SHARED:-$ROOT/../shared}"
-[ -d "$SHARED" ] || SHARED="$ROOT/../../shared"
-IMAGES="$SHARED/testdata/images"
-VISION_IMAGE="${VISION_IMAGE:-$IMAGES/faces_group_selfie.jpg}"
-READ_IMAGE="${READ_IMAGE:-$IMAGES/doc_page.png}"
+. "$ROOT/bench/lib/serve.sh"
+default_images
 KEY="mem-key-$RANDOM$RANDOM"
 WORK="$(mktemp -d)"
 PID=""
 trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$WORK"' EXIT
-for f in "$VISION_IMAGE" "$READ_IMAGE"; do
-  [ -f "$f" ] || { echo "missing image $f (set OCULAR_SHARED, VISION_IMAGE or READ_IMAGE)" >&2; exit 1; }
-done
 command -v wrk >/dev/null || { echo "wrk is not installed" >&2; exit 1; }
-. "$ROOT/bench/lib/serve.sh"
 BINS="${OCULAR_BINS:-run=${OCULAR_BIN:-$ROOT/build/ocular}}"
 
 field() { awk -v f="$1:" '$1 == f {printf "%.0f", $2 / 1024}' "/proc/$PID/status"; }
