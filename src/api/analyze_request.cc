@@ -13,9 +13,9 @@ namespace {
 Status BadArgument(const std::string& message) { return InvalidArgument(message, "BadArgument"); }
 
 Status NotSupportedLanguage(const std::string& language, const std::string& feature) {
-  return InvalidArgument(
-      "The language '" + language + "' is not supported for the feature '" + feature + "'.",
-      "NotSupportedLanguage");
+  return InvalidArgument("The language '" + language + "' is not supported for the feature '" +
+                             feature + "'.",
+                         "NotSupportedLanguage");
 }
 
 // Checks request.language against what each requested feature can answer in (spec §1.6, §2.6):
@@ -52,8 +52,8 @@ Status CheckLanguage(const AnalysisRequest& req) {
 }  // namespace
 
 const std::set<std::string>& TagLanguages() {
-  // Tags are translated from English with the tables in analyzers/vision/translations.cc (the same
-  // five languages as v3.2 names); any other language gets NotSupportedLanguage.
+  // Tags are translated from English with the tables in analyzers/vision/translations.cc (the same five
+  // languages as v3.2 names); any other language gets NotSupportedLanguage.
   static const std::set<std::string> kLanguages = {"en", "es", "ja", "pt", "zh"};
   return kLanguages;
 }
@@ -67,8 +67,7 @@ namespace {
 // "latest" or "YYYY-MM-DD", optionally followed by "-preview" (the spec's model-version shape).
 bool IsWellFormedModelVersion(std::string v) {
   const std::string preview = "-preview";
-  if (v.size() > preview.size() &&
-      v.compare(v.size() - preview.size(), preview.size(), preview) == 0) {
+  if (v.size() > preview.size() && v.compare(v.size() - preview.size(), preview.size(), preview) == 0) {
     v.resize(v.size() - preview.size());
   }
   if (v == "latest") return true;
@@ -98,17 +97,13 @@ StatusOr<AnalysisRequest> ParseAnalyzeV40(const QueryParams& query) {
   AnalysisRequest req;
   req.api = ApiVersion::kV40;
   static const std::map<std::string, Feature> kFeatures = {
-      {"tags", Feature::kTags},
-      {"caption", Feature::kCaption},
-      {"densecaptions", Feature::kDenseCaptions},
-      {"objects", Feature::kObjects},
-      {"read", Feature::kRead},
-      {"smartcrops", Feature::kSmartCrops},
+      {"tags", Feature::kTags},       {"caption", Feature::kCaption},
+      {"densecaptions", Feature::kDenseCaptions}, {"objects", Feature::kObjects},
+      {"read", Feature::kRead},       {"smartcrops", Feature::kSmartCrops},
       {"people", Feature::kPeople}};
   if (!query.Has("features")) {
-    return InvalidArgument(
-        "The 'features' query parameter is required: at least one of tags, "
-        "caption, denseCaptions, objects, read, smartCrops, people.");
+    return InvalidArgument("The 'features' query parameter is required: at least one of tags, "
+                           "caption, denseCaptions, objects, read, smartCrops, people.");
   }
   std::vector<std::string> names = query.GetList("features");
   if (names.empty()) {
@@ -118,9 +113,9 @@ StatusOr<AnalysisRequest> ParseAnalyzeV40(const QueryParams& query) {
   for (const std::string& name : names) {
     auto it = kFeatures.find(ToLower(name));
     if (it == kFeatures.end()) {
-      return InvalidArgument(
-          "Analyze query is invalid. The feature '" + name + "' is not supported.",
-          "NotSupportedVisualFeature");
+      return InvalidArgument("Analyze query is invalid. The feature '" + name +
+                                 "' is not supported.",
+                             "NotSupportedVisualFeature");
     }
     req.features.insert(it->second);
   }
@@ -135,9 +130,8 @@ StatusOr<AnalysisRequest> ParseAnalyzeV40(const QueryParams& query) {
     char* end = nullptr;
     double r = std::strtod(item.c_str(), &end);
     if (end == item.c_str() || *end != '\0' || !(r >= 0.75 && r <= 1.8)) {
-      return BadArgument(
-          "The aspect ratio '" + item +
-          "' is not valid: smart crop aspect ratios must be numbers in [0.75, 1.8].");
+      return BadArgument("The aspect ratio '" + item +
+                         "' is not valid: smart crop aspect ratios must be numbers in [0.75, 1.8].");
     }
     req.smart_crop_ratios.push_back(r);
   }
@@ -150,15 +144,12 @@ StatusOr<AnalysisRequest> ParseV32(V32Operation op, const QueryParams& query) {
   req.api = ApiVersion::kV32;
   switch (op) {
     case V32Operation::kAnalyze: {
-      static const std::map<std::string, Feature> kVisual = {{"categories", Feature::kCategories},
-                                                             {"tags", Feature::kTags},
-                                                             {"description", Feature::kDescription},
-                                                             {"faces", Feature::kFaces},
-                                                             {"imagetype", Feature::kImageType},
-                                                             {"color", Feature::kColor},
-                                                             {"adult", Feature::kAdult},
-                                                             {"objects", Feature::kObjects},
-                                                             {"brands", Feature::kBrands}};
+      static const std::map<std::string, Feature> kVisual = {
+          {"categories", Feature::kCategories}, {"tags", Feature::kTags},
+          {"description", Feature::kDescription}, {"faces", Feature::kFaces},
+          {"imagetype", Feature::kImageType}, {"color", Feature::kColor},
+          {"adult", Feature::kAdult},           {"objects", Feature::kObjects},
+          {"brands", Feature::kBrands}};
       std::vector<std::string> names = query.GetList("visualFeatures");
       if (names.empty()) names = {"Categories"};
       for (const std::string& name : names) {
@@ -176,10 +167,8 @@ StatusOr<AnalysisRequest> ParseV32(V32Operation op, const QueryParams& query) {
         } else if (l == "landmarks") {
           req.features.insert(Feature::kLandmarks);
         } else {
-          return InvalidArgument("The detail '" + d +
-                                     "' is not valid: use Celebrities or "
-                                     "Landmarks.",
-                                 "InvalidDetails");
+          return InvalidArgument("The detail '" + d + "' is not valid: use Celebrities or "
+                                 "Landmarks.", "InvalidDetails");
         }
       }
       if (req.features.count(Feature::kCelebrities) || req.features.count(Feature::kLandmarks)) {
@@ -187,25 +176,13 @@ StatusOr<AnalysisRequest> ParseV32(V32Operation op, const QueryParams& query) {
       }
       break;
     }
-    case V32Operation::kDescribe:
-      req.features = {Feature::kDescription};
-      break;
-    case V32Operation::kDetect:
-      req.features = {Feature::kObjects};
-      break;
-    case V32Operation::kTag:
-      req.features = {Feature::kTags};
-      break;
+    case V32Operation::kDescribe: req.features = {Feature::kDescription}; break;
+    case V32Operation::kDetect: req.features = {Feature::kObjects}; break;
+    case V32Operation::kTag: req.features = {Feature::kTags}; break;
     case V32Operation::kAreaOfInterest:
-    case V32Operation::kThumbnail:
-      req.features = {Feature::kSmartCrops};
-      break;
-    case V32Operation::kCelebrities:
-      req.features = {Feature::kCelebrities};
-      break;
-    case V32Operation::kLandmarks:
-      req.features = {Feature::kLandmarks};
-      break;
+    case V32Operation::kThumbnail: req.features = {Feature::kSmartCrops}; break;
+    case V32Operation::kCelebrities: req.features = {Feature::kCelebrities}; break;
+    case V32Operation::kLandmarks: req.features = {Feature::kLandmarks}; break;
   }
   for (const std::string& d : query.GetList("descriptionExclude")) {
     std::string l = ToLower(d);

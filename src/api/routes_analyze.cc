@@ -60,29 +60,14 @@ Response HandleV32(const RouteContext& ctx, V32Operation op) {
   const std::string& id = ctx.request.request_id;
   nlohmann::json body;
   switch (op) {
-    case V32Operation::kAnalyze:
-      body = ToJsonV32Analyze(*result, id);
-      break;
-    case V32Operation::kDescribe:
-      body = ToJsonV32Describe(*result, id);
-      break;
-    case V32Operation::kDetect:
-      body = ToJsonV32Detect(*result, id);
-      break;
-    case V32Operation::kTag:
-      body = ToJsonV32Tag(*result, id);
-      break;
-    case V32Operation::kAreaOfInterest:
-      body = ToJsonV32AreaOfInterest(*result, id);
-      break;
-    case V32Operation::kCelebrities:
-      body = ToJsonV32Domain(*result, true, id);
-      break;
-    case V32Operation::kLandmarks:
-      body = ToJsonV32Domain(*result, false, id);
-      break;
-    case V32Operation::kThumbnail:
-      return NotFoundResponse();
+    case V32Operation::kAnalyze: body = ToJsonV32Analyze(*result, id); break;
+    case V32Operation::kDescribe: body = ToJsonV32Describe(*result, id); break;
+    case V32Operation::kDetect: body = ToJsonV32Detect(*result, id); break;
+    case V32Operation::kTag: body = ToJsonV32Tag(*result, id); break;
+    case V32Operation::kAreaOfInterest: body = ToJsonV32AreaOfInterest(*result, id); break;
+    case V32Operation::kCelebrities: body = ToJsonV32Domain(*result, true, id); break;
+    case V32Operation::kLandmarks: body = ToJsonV32Domain(*result, false, id); break;
+    case V32Operation::kThumbnail: return NotFoundResponse();
   }
   return AnalysisResponse(body, *result);
 }

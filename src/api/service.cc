@@ -14,8 +14,8 @@
 
 #include <exception>
 
-#include "analyzers/custom/custom_registry.h"
 #include "analyzers/engine.h"
+#include "analyzers/custom/custom_registry.h"
 #include "api/custom_model_routes.h"
 #include "api/customvision_routes.h"
 #include "api/errors.h"
@@ -38,8 +38,7 @@ std::string NormalizePath(const std::string& raw) {
 class ServiceImpl final : public Service {
  public:
   ServiceImpl(ServiceOptions options, std::unique_ptr<Engine> engine)
-      : options_(std::move(options)),
-        engine_(std::move(engine)),
+      : options_(std::move(options)), engine_(std::move(engine)),
         read_store_(std::make_unique<ReadOperationStore>(options_.read_store)) {}
 
   bool Handles(const std::string& path) const override {
@@ -59,7 +58,9 @@ class ServiceImpl final : public Service {
     }
   }
 
-  std::map<Feature, std::string> FeatureStatus() const override { return engine_->FeatureStatus(); }
+  std::map<Feature, std::string> FeatureStatus() const override {
+    return engine_->FeatureStatus();
+  }
   const std::string& model_version() const override { return engine_->model_version(); }
   std::string detector_tier() const override { return engine_->detector_tier(); }
   bool DrainBackground(std::chrono::steady_clock::time_point deadline) const override {
@@ -73,8 +74,8 @@ class ServiceImpl final : public Service {
     const bool post = request.method == "POST";
     const bool get = request.method == "GET";
     auto ctx = [&](ApiVersion api, std::string param = {}) {
-      return RouteContext{request,           query, *engine_,        options_,
-                          read_store_.get(), api,   std::move(param)};
+      return RouteContext{request, query, *engine_, options_, read_store_.get(), api,
+                          std::move(param)};
     };
 
     if (IsCustomVisionPath(path)) return HandleCustomVision(ctx(ApiVersion::kV40));
@@ -83,8 +84,8 @@ class ServiceImpl final : public Service {
       // Custom models (api/custom_model_routes.h): model-name on analyze and the models list
       // accept the previews that had them as well as the GA versions.
       const bool models_list = path == "/computervision/models" && get;
-      const bool custom = models_list || (path == "/computervision/imageanalysis:analyze" && post &&
-                                          query.Has("model-name"));
+      const bool custom = models_list || (path == "/computervision/imageanalysis:analyze" &&
+                                          post && query.Has("model-name"));
       if (!custom && (path != "/computervision/imageanalysis:analyze" || !post)) {
         return NotFoundResponse();
       }
@@ -93,8 +94,8 @@ class ServiceImpl final : public Service {
                            : HandleAnalyzeCustomModelV40(ctx(ApiVersion::kV40));
       }
       if (version.ends_with("-preview")) {
-        return MakeErrorResponse(410, "Gone",
-                                 "The api-version '" + version + "' has been retired.");
+        return MakeErrorResponse(410, "Gone", "The api-version '" + version +
+                                                  "' has been retired.");
       }
       if (!IsSupportedV40ApiVersion(version)) return NotFoundResponse();
       return HandleAnalyzeV40(ctx(ApiVersion::kV40));
@@ -116,18 +117,14 @@ class ServiceImpl final : public Service {
         if (model == "celebrities") return HandleV32(c, V32Operation::kCelebrities);
         if (model == "landmarks") return HandleV32(c, V32Operation::kLandmarks);
         if (IsCustomModelName(c, model)) {
-          return ErrorFromStatus(InvalidArgument("The model '" + model +
-                                                     "' is a custom model: call it with 4.0 "
-                                                     "imageanalysis:analyze?model-name=" +
-                                                     model +
-                                                     " or the Custom "
-                                                     "Vision Prediction API.",
-                                                 "NotSupportedModel"),
-                                 ApiVersion::kV32);
+          return ErrorFromStatus(
+              InvalidArgument("The model '" + model + "' is a custom model: call it with 4.0 "
+                              "imageanalysis:analyze?model-name=" + model + " or the Custom "
+                              "Vision Prediction API.", "NotSupportedModel"),
+              ApiVersion::kV32);
         }
-        return ErrorFromStatus(
-            NotFound("The model '" + model + "' does not exist.", "InvalidModel"),
-            ApiVersion::kV32);
+        return ErrorFromStatus(NotFound("The model '" + model + "' does not exist.",
+                                        "InvalidModel"), ApiVersion::kV32);
       }
     }
     if (get) {

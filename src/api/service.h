@@ -15,8 +15,8 @@
 
 #include "analyzers/engine.h"
 #include "analyzers/request.h"
-#include "api/http_types.h"
 #include "api/read_operation_store.h"
+#include "api/http_types.h"
 #include "core/status.h"
 
 namespace ocular::api {
@@ -27,8 +27,8 @@ struct ServiceOptions {
   // unless enable_celebrities (see EngineOptions).
   std::string galleries_dir = "galleries";
   bool enable_celebrities = false;
-  std::string detector = "auto";  // object detector tier (EngineOptions::detector)
-  UrlFetcher fetcher;             // required for {"url": ...} bodies; null -> InvalidImageUrl
+  std::string detector = "auto";      // object detector tier (EngineOptions::detector)
+  UrlFetcher fetcher;                 // required for {"url": ...} bodies; null -> InvalidImageUrl
   // ONNX Runtime intra-op threads per model session. Default 1 (see EngineOptions).
   int intra_op_threads = 0;
   // The per-request pixel budget of decoded images (see EngineOptions::max_decode_pixels).

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <vector>
 
+#include "core/block_reducer.h"
 #include "core/image_internal.h"
 
 namespace ocular::image_internal {
@@ -36,78 +37,9 @@ void IgnoreWarning(png_structp, png_const_charp) {}
 // Errors end in the setjmp of the function that called libpng; nothing is printed.
 [[noreturn]] void QuietError(png_structp png, png_const_charp) { png_longjmp(png, 1); }
 
-// Accumulates the source rows of one output row at a time (rows arrive in order, also from the
-// last Adam7 pass), then writes that output row: memory is one row of sums, not the image.
-struct Accumulator {
-  int width = 0, height = 0, factor = 1, channels = 3;  // channels: 1 grey, 2 grey+alpha, 3, 4
-  cv::Mat out;                       // CV_8UC3, ceil(height / factor) x ceil(width / factor)
-  int current = -1;                  // output row being summed
-  std::vector<std::uint32_t> sum;    // out.cols * 3
-  std::vector<std::uint32_t> count;  // source pixels per output pixel
-  int last_written = -1;
-
-  void Flush() {
-    if (current < 0) return;
-    auto* dst = out.ptr<cv::Vec3b>(current);
-    for (int ox = 0; ox < out.cols; ++ox) {
-      const std::uint32_t n = count[ox];
-      for (int c = 0; c < 3; ++c) {
-        dst[ox][c] = n == 0 ? 255 : static_cast<std::uint8_t>((sum[ox * 3 + c] + n / 2) / n);
-      }
-    }
-    // Rows no source row reached (only the last block of an interlaced image whose final
-    // source row is even) repeat the row above.
-    for (int y = last_written + 1; y < current; ++y) {
-      out.row(y > 0 ? y - 1 : current).copyTo(out.row(y));
-    }
-    last_written = current;
-    std::fill(sum.begin(), sum.end(), 0);
-    std::fill(count.begin(), count.end(), 0);
-  }
-};
-
-inline std::uint32_t OnWhite(std::uint32_t v, std::uint32_t alpha) {
-  return (v * alpha + 255 * (255 - alpha) + 127) / 255;
-}
-
+// Feeds a libpng row to the BlockReducer passed as `ctx`.
 void AddRow(void* ctx, int y, const std::uint8_t* row) {
-  auto& a = *static_cast<Accumulator*>(ctx);
-  const int oy = y / a.factor;
-  if (oy != a.current) {
-    a.Flush();
-    a.current = oy;
-  }
-  const int f = a.factor, n = a.channels;
-  for (int ox = 0, x0 = 0; ox < a.out.cols; ++ox, x0 += f) {
-    const int x1 = std::min(a.width, x0 + f);
-    std::uint32_t s0 = 0, s1 = 0, s2 = 0;
-    for (int x = x0; x < x1; ++x) {
-      const std::uint8_t* p = row + std::size_t(x) * n;
-      switch (n) {
-        case 1:
-          s0 += p[0];
-          break;
-        case 2:
-          s0 += OnWhite(p[0], p[1]);
-          break;
-        case 3:
-          s0 += p[0];
-          s1 += p[1];
-          s2 += p[2];
-          break;
-        default:
-          s0 += OnWhite(p[0], p[3]);
-          s1 += OnWhite(p[1], p[3]);
-          s2 += OnWhite(p[2], p[3]);
-          break;
-      }
-    }
-    if (n <= 2) s1 = s2 = s0;
-    a.sum[ox * 3] += s0;
-    a.sum[ox * 3 + 1] += s1;
-    a.sum[ox * 3 + 2] += s2;
-    a.count[ox] += static_cast<std::uint32_t>(x1 - x0);
-  }
+  static_cast<BlockReducer*>(ctx)->AddRow(y, row);
 }
 
 using RowFn = void (*)(void*, int, const std::uint8_t*);
@@ -169,26 +101,15 @@ StatusOr<cv::Mat> DecodePngReduced(Bytes bytes, int factor) {
   if (!ReadHeader(h.png, h.info, &channels, &interlaced) || channels < 1 || channels > 4) {
     return FormatError("corrupt PNG data");
   }
-  Accumulator a;
-  a.width = static_cast<int>(png_get_image_width(h.png, h.info));
-  a.height = static_cast<int>(png_get_image_height(h.png, h.info));
-  a.factor = factor;
-  a.channels = channels;
-  a.out.create((a.height + factor - 1) / factor, (a.width + factor - 1) / factor, CV_8UC3);
-  a.sum.assign(std::size_t(a.out.cols) * 3, 0);
-  a.count.assign(std::size_t(a.out.cols), 0);
+  const int width = static_cast<int>(png_get_image_width(h.png, h.info));
+  const int height = static_cast<int>(png_get_image_height(h.png, h.info));
   std::vector<std::uint8_t> row(png_get_rowbytes(h.png, h.info));
-  if (row.size() < std::size_t(a.width) * channels) return FormatError("corrupt PNG data");
-  if (!ReadRows(h.png, a.width, a.height, interlaced != 0, row.data(), AddRow, &a)) {
+  if (row.size() < std::size_t(width) * channels) return FormatError("corrupt PNG data");
+  BlockReducer reducer(width, height, factor, channels);
+  if (!ReadRows(h.png, width, height, interlaced != 0, row.data(), AddRow, &reducer)) {
     return FormatError("truncated or corrupt PNG data");
   }
-  a.Flush();
-  if (a.last_written < 0) a.out.setTo(cv::Scalar::all(255));  // no source row (1-row Adam7)
-  for (int y = std::max(a.last_written + 1, 1); y < a.out.rows; ++y) {
-    a.out.row(y - 1).copyTo(a.out.row(y));
-  }
-  cv::Mat out = a.out;
-  return out;
+  return reducer.Finish();
 }
 
 }  // namespace ocular::image_internal

@@ -1,7 +1,7 @@
 // TIFF decoded at a reduced size while reading (libtiff's RGBA interface, one band of rows at a
 // time): the full-resolution raster is never held, so a 250 KB deflate TIFF declaring 15999 x 15999
 // pixels costs its inflate time and one band, not a gigabyte. Each output pixel is the mean of its
-// factor x factor block of the stored image (premultiplied alpha composited onto white); the
+// factor x factor block of the stored image (core/block_reducer.h, alpha onto white); the
 // Orientation tag is applied to the reduced image, as OpenCV applies it to the full one.
 //
 // Bounds: libtiff may allocate at most kMaxTiffAlloc in one piece (a strip or tile buffer), a
@@ -14,6 +14,7 @@
 #include <memory>
 #include <vector>
 
+#include "core/block_reducer.h"
 #include "core/image_internal.h"
 
 namespace ocular::image_internal {
@@ -100,26 +101,9 @@ StatusOr<cv::Mat> DecodeTiffReduced(Bytes bytes, int factor) {
   if (unit > 0 && unit < max_rows) band = std::max<std::int64_t>(1, max_rows / unit) * unit;
   band = std::min(band, height);
 
-  const int out_w = static_cast<int>((width + factor - 1) / factor);
-  const int out_h = static_cast<int>((height + factor - 1) / factor);
-  cv::Mat out(out_h, out_w, CV_8UC3);
+  BlockReducer reducer(static_cast<int>(width), static_cast<int>(height), factor, /*channels=*/3);
   std::vector<std::uint32_t> raster(static_cast<std::size_t>(band * width));
-  std::vector<std::uint32_t> sum(static_cast<std::size_t>(out_w) * 4);  // R, G, B, A sums
-  int current = -1;                                                     // output row being summed
-  const auto flush = [&](int row, std::int64_t rows_in_block) {
-    auto* dst = out.ptr<cv::Vec3b>(row);
-    for (int ox = 0; ox < out_w; ++ox) {
-      const std::int64_t cols = std::min<std::int64_t>(factor, width - std::int64_t{ox} * factor);
-      const std::uint32_t n = static_cast<std::uint32_t>(cols * rows_in_block);
-      const std::uint32_t* s = &sum[static_cast<std::size_t>(ox) * 4];
-      // Premultiplied colour over white: c + (255 - a).
-      for (int c = 0; c < 3; ++c) {
-        const std::uint32_t mean = (s[c] + (255 * n - s[3]) + n / 2) / n;
-        dst[ox][2 - c] = static_cast<std::uint8_t>(std::min<std::uint32_t>(255, mean));
-      }
-    }
-    std::fill(sum.begin(), sum.end(), 0);
-  };
+  std::vector<std::uint8_t> bgr(static_cast<std::size_t>(width) * 3);
   for (std::int64_t y0 = 0; y0 < height; y0 += band) {
     const std::int64_t rows = std::min(band, height - y0);
     img.row_offset = static_cast<int>(y0);
@@ -129,24 +113,21 @@ StatusOr<cv::Mat> DecodeTiffReduced(Bytes bytes, int factor) {
       return FormatError("corrupt TIFF data");
     }
     for (std::int64_t r = 0; r < rows; ++r) {
-      const std::int64_t y = y0 + r;
-      const int row = static_cast<int>(y / factor);
-      if (row != current) {
-        if (current >= 0) flush(current, factor);
-        current = row;
-      }
+      // libtiff's RGBA is premultiplied: over white, c + (255 - a).
       const std::uint32_t* px = &raster[static_cast<std::size_t>(r * width)];
       for (std::int64_t x = 0; x < width; ++x) {
-        std::uint32_t* s = &sum[static_cast<std::size_t>(x / factor) * 4];
-        s[0] += TIFFGetR(px[x]);
-        s[1] += TIFFGetG(px[x]);
-        s[2] += TIFFGetB(px[x]);
-        s[3] += TIFFGetA(px[x]);
+        const std::uint32_t white = 255 - TIFFGetA(px[x]);
+        bgr[3 * x] =
+            static_cast<std::uint8_t>(std::min<std::uint32_t>(255, TIFFGetB(px[x]) + white));
+        bgr[3 * x + 1] =
+            static_cast<std::uint8_t>(std::min<std::uint32_t>(255, TIFFGetG(px[x]) + white));
+        bgr[3 * x + 2] =
+            static_cast<std::uint8_t>(std::min<std::uint32_t>(255, TIFFGetR(px[x]) + white));
       }
+      reducer.AddRow(static_cast<int>(y0 + r), bgr.data());
     }
   }
-  if (current >= 0) flush(current, height - std::int64_t{current} * factor);
-  return out;
+  return reducer.Finish();
 }
 
 }  // namespace ocular::image_internal

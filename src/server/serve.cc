@@ -96,19 +96,17 @@ int RunServe(ServeOptions o) {
   };
   if (key_list.empty() && key_file.empty() && !dev.empty() && exists(dev + "/api-keys")) {
     key_file = dev + "/api-keys";
-    spdlog::warn(
-        "no API key configured: using the development keys in {} (made by "
-        "scripts/setup.sh; configure --api-key or --api-key-file in production)",
-        key_file);
+    spdlog::warn("no API key configured: using the development keys in {} (made by "
+                 "scripts/setup.sh; configure --api-key or --api-key-file in production)",
+                 key_file);
   }
   if (!o.plain_http && o.tls_cert.empty() && o.tls_key.empty() && !dev.empty() &&
       exists(dev + "/server.pem") && exists(dev + "/server.key")) {
     o.tls_cert = dev + "/server.pem";
     o.tls_key = dev + "/server.key";
-    spdlog::warn(
-        "no TLS certificate configured: using the development certificate in {} "
-        "(trust {}/ca.pem in clients; configure --tls-cert/--tls-key in production)",
-        dev, dev);
+    spdlog::warn("no TLS certificate configured: using the development certificate in {} "
+                 "(trust {}/ca.pem in clients; configure --tls-cert/--tls-key in production)",
+                 dev, dev);
   }
   if (!key_file.empty()) {
     auto from_file = ReadKeyFile(key_file);
@@ -119,9 +117,8 @@ int RunServe(ServeOptions o) {
     key_list.insert(key_list.end(), from_file->begin(), from_file->end());
   }
   if (key_list.empty()) {
-    spdlog::error(
-        "no API key configured: pass --api-key KEY (twice to allow rotation), "
-        "OCULAR_API_KEYS=key1,key2 or --api-key-file FILE");
+    spdlog::error("no API key configured: pass --api-key KEY (twice to allow rotation), "
+                  "OCULAR_API_KEYS=key1,key2 or --api-key-file FILE");
     return 2;
   }
   auto keys = KeyStore::Create(key_list);
@@ -131,9 +128,8 @@ int RunServe(ServeOptions o) {
   }
   key_list.clear();
   if (!o.plain_http && (o.tls_cert.empty() || o.tls_key.empty())) {
-    spdlog::error(
-        "TLS needs --tls-cert and --tls-key (scripts/setup.d/50-devcert.sh makes a "
-        "development pair in .deps/devcert/); or --plain-http on loopback");
+    spdlog::error("TLS needs --tls-cert and --tls-key (scripts/setup.d/50-devcert.sh makes a "
+                  "development pair in .deps/devcert/); or --plain-http on loopback");
     return 2;
   }
   auto policy = AddressPolicy::FromStrings(o.allow_url_cidrs);
@@ -141,11 +137,11 @@ int RunServe(ServeOptions o) {
     spdlog::error("--allow-url-cidr: {}", policy.status().message());
     return 2;
   }
-  if (o.workers < 0 || o.queue < 0 || o.io_threads < 0 || o.intra_op_threads < 0 ||
-      o.max_connections < 1 || o.max_header_bytes < 1024 || o.max_body_bytes < 1024 ||
-      o.read_timeout_s <= 0 || o.write_timeout_s <= 0 || o.url_connect_timeout_s <= 0 ||
-      o.url_dns_timeout_s <= 0 || o.url_timeout_s <= 0 || o.rate_limit < 0 || o.rate_burst < 0 ||
-      o.read_store_timeout_s <= 0 || o.shutdown_delay_s < 0 || o.shutdown_grace_s <= 0) {
+  if (o.workers < 0 || o.queue < 0 || o.io_threads < 0 || o.intra_op_threads < 0 || o.max_connections < 1 ||
+      o.max_header_bytes < 1024 || o.max_body_bytes < 1024 || o.read_timeout_s <= 0 ||
+      o.write_timeout_s <= 0 || o.url_connect_timeout_s <= 0 || o.url_dns_timeout_s <= 0 ||
+      o.url_timeout_s <= 0 || o.rate_limit < 0 || o.rate_burst < 0 || o.read_store_timeout_s <= 0 ||
+      o.shutdown_delay_s < 0 || o.shutdown_grace_s <= 0) {
     spdlog::error("invalid limits: counts, sizes and timeouts must be positive");
     return 2;
   }
@@ -173,18 +169,15 @@ int RunServe(ServeOptions o) {
       return 2;
     }
     if (cluster_secret.empty()) {
-      spdlog::error(
-          "--read-store {} needs --cluster-secret-file (the same secret on every "
-          "instance seals the shared results)",
-          o.read_store);
+      spdlog::error("--read-store {} needs --cluster-secret-file (the same secret on every "
+                    "instance seals the shared results)", o.read_store);
       return 2;
     }
-    read_backend =
-        std::make_shared<RedisReadBackend>(*address, cluster_secret, Ms(o.read_store_timeout_s));
+    read_backend = std::make_shared<RedisReadBackend>(*address, cluster_secret,
+                                                      Ms(o.read_store_timeout_s));
     if (Status ping = read_backend->Ping(); !ping.ok()) {
-      spdlog::warn(
-          "the shared Read store is not reachable yet: async Read answers 503 until "
-          "it is");
+      spdlog::warn("the shared Read store is not reachable yet: async Read answers 503 until "
+                   "it is");
     }
   }
   auto token_key = cluster_secret.empty() ? StatusOr<std::string>(std::string())
@@ -193,8 +186,8 @@ int RunServe(ServeOptions o) {
     spdlog::error("{}", token_key.status().message());
     return 1;
   }
-  TokenSigner tokens =
-      token_key->empty() ? TokenSigner() : TokenSigner(*token_key, std::chrono::minutes(10));
+  TokenSigner tokens = token_key->empty() ? TokenSigner()
+                                          : TokenSigner(*token_key, std::chrono::minutes(10));
   RateLimiter limiter(o.rate_limit, o.rate_burst);
   Metrics metrics;
   WorkerPool pool(workers, queue);
@@ -262,15 +255,13 @@ int RunServe(ServeOptions o) {
   }
   if (o.studio) {
     spdlog::info("studio: {}://{}:{}/studio/ (--studio=false turns it off)",
-                 bindings[0].options.tls ? "https" : "http", HostForUrl(bindings[0].options.host),
-                 (*server)->port(0));
+                 bindings[0].options.tls ? "https" : "http", HostForUrl(bindings[0].options.host), (*server)->port(0));
   }
-  spdlog::info(
-      "workers={} queue={} io_threads={} keys={} sts={} rate_limit={}/s url_allowlist={} "
-      "read_store={} cluster_secret={}",
-      workers, queue, io_threads, keys->size(), o.sts ? "on" : "off", o.rate_limit,
-      o.allow_url_cidrs.size(), read_backend ? "redis" : "memory",
-      cluster_secret.empty() ? "per-process" : "file");
+  spdlog::info("workers={} queue={} io_threads={} keys={} sts={} rate_limit={}/s url_allowlist={} "
+               "read_store={} cluster_secret={}",
+               workers, queue, io_threads, keys->size(), o.sts ? "on" : "off", o.rate_limit,
+               o.allow_url_cidrs.size(), read_backend ? "redis" : "memory",
+               cluster_secret.empty() ? "per-process" : "file");
 
   std::atomic<bool> load_failed{false};
   std::thread loader([&] {
@@ -314,9 +305,9 @@ int RunServe(ServeOptions o) {
     slot->Set(std::shared_ptr<const api::Service>(std::move(service).value()));
     // Loading parsed every model file into buffers it has freed since: give them back.
     if (o.malloc_trim) TrimMalloc();
-    spdlog::info(
-        "ready: analysis service loaded in {:.0f} ms",
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    spdlog::info("ready: analysis service loaded in {:.0f} ms",
+                 std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                     .count());
   });
 
   int sig = 0;

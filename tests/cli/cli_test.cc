@@ -48,8 +48,7 @@ std::vector<nlohmann::json> JsonLines(const std::string& out) {
 
 TEST(CliTest, ColorAndImageTypeForEverySharedImage) {
   const std::string dir = ocular::testing::TestdataDir();
-  RunResult r =
-      Ocular("analyze --api 3.2 --features color,imagetype --repo /nonexistent-repo " + dir);
+  RunResult r = Ocular("analyze --api 3.2 --features color,imagetype --repo /nonexistent-repo " + dir);
   ASSERT_EQ(r.exit_code, 0) << r.out;
   std::vector<nlohmann::json> lines = JsonLines(r.out);
   size_t images = 0;
@@ -73,7 +72,7 @@ TEST(CliTest, ColorAndImageTypeForEverySharedImage) {
 
 TEST(CliTest, SingleImagePrintsTheApiBody) {
   RunResult r = Ocular("analyze --api 3.2 --features Color --repo /nonexistent-repo " +
-                       ocular::testing::TestdataDir() + "/bw_cameraman.png");
+                 ocular::testing::TestdataDir() + "/bw_cameraman.png");
   ASSERT_EQ(r.exit_code, 0);
   nlohmann::json body = nlohmann::json::parse(r.out);
   EXPECT_EQ(body["color"]["isBWImg"], true);
@@ -90,8 +89,7 @@ TEST(CliTest, ExitCodes) {
   ASSERT_NE(mkdtemp(tmpl), nullptr);
   std::string bad = std::string(tmpl) + "/broken.jpg";
   std::ofstream(bad) << "not an image";
-  RunResult r =
-      Ocular("analyze --api 3.2 --features Color --output jsonl --repo /nonexistent-repo " + bad);
+  RunResult r = Ocular("analyze --api 3.2 --features Color --output jsonl --repo /nonexistent-repo " + bad);
   EXPECT_EQ(r.exit_code, 3);
   std::vector<nlohmann::json> lines = JsonLines(r.out);
   ASSERT_EQ(lines.size(), 1u);
@@ -103,7 +101,7 @@ TEST(CliTest, ExitCodes) {
 
 TEST(CliTest, MissingModelIsNamed) {
   RunResult r = Ocular("analyze --features objects --repo /nonexistent-repo " +
-                       ocular::testing::TestdataDir() + "/street_bus.jpg");
+                 ocular::testing::TestdataDir() + "/street_bus.jpg");
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_NE(r.out.find("NotSupportedFeature"), std::string::npos) << r.out;
 }
@@ -170,13 +168,12 @@ TEST(CliTest, CelebritiesFromABuiltGalleryOnlyWhenEnabled) {
 TEST(CliTest, PermissiveInstallRunsTheEnsembleAndSaysSo) {
   namespace fs = std::filesystem;
   const fs::path models = fs::path(OCULAR_SOURCE_DIR) / "models";
-  if (!fs::exists(models / "centernet"))
-    GTEST_SKIP() << "models/ has no centernet (run scripts/setup.sh)";
+  if (!fs::exists(models / "centernet")) GTEST_SKIP() << "models/ has no centernet (run scripts/setup.sh)";
   char tmpl[] = "/tmp/ocular-cli-permissive-XXXXXX";
   ASSERT_NE(mkdtemp(tmpl), nullptr);
   const fs::path repo = tmpl;
-  static const std::set<std::string> kPermissive = {"MIT",          "Apache-2.0", "BSD-2-Clause",
-                                                    "BSD-3-Clause", "ISC",        "CC0-1.0"};
+  static const std::set<std::string> kPermissive = {"MIT", "Apache-2.0", "BSD-2-Clause",
+                                                    "BSD-3-Clause", "ISC", "CC0-1.0"};
   int linked = 0, left_out = 0;
   for (const auto& model : fs::directory_iterator(models)) {
     for (const auto& version : fs::directory_iterator(model.path())) {
@@ -207,8 +204,9 @@ TEST(CliTest, PermissiveInstallRunsTheEnsembleAndSaysSo) {
   EXPECT_FALSE(body["objectsResult"]["values"].empty()) << r.out;
   EXPECT_FALSE(body["captionResult"]["text"].get<std::string>().empty());
   // A YOLOv8 tier asked for explicitly is refused at start, naming the missing model.
-  RunResult yolo = Ocular("analyze --detector yolov8s --features objects --repo " + repo.string() +
-                          " " + ocular::testing::TestdataDir() + "/street_bus.jpg 2>&1");
+  RunResult yolo =
+      Ocular("analyze --detector yolov8s --features objects --repo " + repo.string() + " " +
+             ocular::testing::TestdataDir() + "/street_bus.jpg 2>&1");
   EXPECT_EQ(yolo.exit_code, 1);
   EXPECT_NE(yolo.out.find("yolov8s"), std::string::npos) << yolo.out;
   // And the full repository names its copyleft models.

@@ -13,15 +13,10 @@ using testing::Append;
 using testing::ByteVec;
 using testing::Encode;
 using testing::Pattern;
+using testing::ProbeAndDecode;
 using testing::PutU16;
 using testing::PutU32;
 using testing::Span;
-
-StatusOr<DecodedImage> ProbeAndDecode(const ByteVec& bytes, const DecodeOptions& options = {}) {
-  const auto info = ProbeImage(Span(bytes));
-  if (!info.ok()) return info.status();
-  return DecodeImage(Span(bytes), *info, options);
-}
 
 double MaxAbsDiff(const cv::Mat& a, const cv::Mat& b) {
   if (a.size() != b.size() || a.type() != b.type()) return 1e9;

@@ -14,15 +14,10 @@ namespace {
 using testing::Append;
 using testing::ByteVec;
 using testing::Encode;
+using testing::ProbeAndDecode;
 using testing::PutU16;
 using testing::PutU32;
 using testing::Span;
-
-StatusOr<DecodedImage> ProbeAndDecode(const ByteVec& bytes) {
-  const auto info = ProbeImage(Span(bytes));
-  if (!info.ok()) return info.status();
-  return DecodeImage(Span(bytes), *info);
-}
 
 // A GIF with uncompressed LZW (a clear code every two literals keeps codes 3 bits wide).
 ByteVec LzwLiterals(const std::vector<int>& indices) {
@@ -233,11 +228,7 @@ TEST(HandMadeWebpTest, AnimatedFirstFrameSmallerThanItsCanvas) {
   EXPECT_EQ(full->bgr.at<cv::Vec3b>(5, 5), cv::Vec3b(255, 255, 255));  // canvas outside it
   EXPECT_EQ(full->bgr.at<cv::Vec3b>(150, 190), cv::Vec3b(255, 255, 255));
 
-  const auto info = ProbeImage(Span(webp));
-  ASSERT_TRUE(info.ok());
-  DecodeOptions options;
-  options.max_pixels = 8000;  // factor 2: 100 x 80
-  const auto half = DecodeImage(Span(webp), *info, options);
+  const auto half = ProbeAndDecode(webp, {.max_pixels = 8000});  // factor 2: 100 x 80
   ASSERT_TRUE(half.ok()) << half.status().ToString();
   ASSERT_EQ(half->bgr.cols, 100);
   ASSERT_EQ(half->bgr.rows, 80);

@@ -14,6 +14,7 @@ using testing::Append;
 using testing::ByteVec;
 using testing::Encode;
 using testing::Pattern;
+using testing::ProbeAndDecode;
 using testing::PutU16;
 using testing::PutU32;
 using testing::Span;
@@ -86,12 +87,6 @@ ByteVec Ico(const std::vector<Entry>& entries) {
   return ico;
 }
 
-StatusOr<DecodedImage> ProbeAndDecode(const ByteVec& bytes) {
-  const auto info = ProbeImage(Span(bytes));
-  if (!info.ok()) return info.status();
-  return DecodeImage(Span(bytes), *info);
-}
-
 cv::Mat HalfTransparent(int w, int h) {
   // Left half opaque pattern, right half fully transparent.
   cv::Mat bgr = Pattern(w, h), bgra;
@@ -132,11 +127,7 @@ TEST(IcoTest, PngEntrySizeComesFromItsHeader) {
 TEST(IcoTest, LargePngEntryIsDecodedReduced) {
   const cv::Mat big = Pattern(600, 400);
   const ByteVec ico = Ico({{0, 0, 32, Encode(big, ".png")}});
-  const auto info = ProbeImage(Span(ico));
-  ASSERT_TRUE(info.ok()) << info.status().ToString();
-  DecodeOptions options;
-  options.max_pixels = 60000;  // factor 2: 300 x 200
-  const auto d = DecodeImage(Span(ico), *info, options);
+  const auto d = ProbeAndDecode(ico, {.max_pixels = 60000});  // factor 2: 300 x 200
   ASSERT_TRUE(d.ok()) << d.status().ToString();
   ASSERT_EQ(d->bgr.cols, 300);
   ASSERT_EQ(d->bgr.rows, 200);

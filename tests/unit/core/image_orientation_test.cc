@@ -14,6 +14,7 @@ using testing::Append;
 using testing::ByteVec;
 using testing::Encode;
 using testing::Pattern;
+using testing::ProbeAndDecode;
 using testing::PutU16;
 using testing::PutU32;
 using testing::Span;
@@ -127,12 +128,6 @@ ByteVec WebpWithOrientation(const cv::Mat& img, int orientation, bool exif_prefi
   return riff;
 }
 
-StatusOr<DecodedImage> Decode(const ByteVec& bytes, DecodeOptions options = {}) {
-  const auto info = ProbeImage(Span(bytes));
-  if (!info.ok()) return info.status();
-  return DecodeImage(Span(bytes), *info, options);
-}
-
 double MeanDiff(const cv::Mat& a, const cv::Mat& b) {
   if (a.size() != b.size()) return 1e9;
   cv::Mat d;
@@ -145,7 +140,7 @@ TEST(ImageOrientation, TiffAndWebpMatchJpeg) {
   const cv::Mat img = Pattern(96, 64);
   for (int o = 1; o <= 8; ++o) {
     SCOPED_TRACE("orientation " + std::to_string(o));
-    const auto jpeg = Decode(JpegWithOrientation(img, o));
+    const auto jpeg = ProbeAndDecode(JpegWithOrientation(img, o));
     ASSERT_TRUE(jpeg.ok());
     ASSERT_EQ(jpeg->info.orientation, o);
     const std::pair<const char*, ByteVec> others[] = {
@@ -155,13 +150,13 @@ TEST(ImageOrientation, TiffAndWebpMatchJpeg) {
         {"webp Exif prefix", WebpWithOrientation(img, o, true)}};
     for (const auto& [name, bytes] : others) {
       SCOPED_TRACE(name);
-      const auto decoded = Decode(bytes);
+      const auto decoded = ProbeAndDecode(bytes);
       ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
       EXPECT_EQ(decoded->info.orientation, o);
       EXPECT_EQ(decoded->info.width, o >= 5 ? 64 : 96);
       EXPECT_LT(MeanDiff(decoded->bgr, jpeg->bgr), 3.0);  // JPEG quality 100 vs lossless
       // Reduced decodes are upright too (the scaled WebP path orients after scaling).
-      const auto reduced = Decode(bytes, {.min_long_side = 48});
+      const auto reduced = ProbeAndDecode(bytes, {.min_long_side = 48});
       ASSERT_TRUE(reduced.ok()) << reduced.status().ToString();
       EXPECT_EQ(reduced->bgr.cols, o >= 5 ? 32 : 48);
       cv::Mat want;

@@ -15,16 +15,11 @@ using testing::Append;
 using testing::ByteVec;
 using testing::Encode;
 using testing::Pattern;
+using testing::ProbeAndDecode;
 using testing::PngChunk;
 using testing::PutU16;
 using testing::PutU32;
 using testing::Span;
-
-StatusOr<DecodedImage> Decode(const ByteVec& bytes, DecodeOptions options = {}) {
-  const auto info = ProbeImage(Span(bytes));
-  if (!info.ok()) return info.status();
-  return DecodeImage(Span(bytes), *info, options);
-}
 
 // The mean of each factor x factor block (edge blocks smaller), rounded like the decoders.
 cv::Mat BlockMeans(const cv::Mat& full, int f) {
@@ -79,9 +74,9 @@ TEST(ReducedDecode, PngEqualsBlockMeansOfTheFullImage) {
   }
   for (const cv::Mat& img : {Pattern(301, 203), bgra}) {
     const ByteVec png = Encode(img, ".png");
-    const auto full = Decode(png);
+    const auto full = ProbeAndDecode(png);
     ASSERT_TRUE(full.ok()) << full.status().ToString();
-    const auto reduced = Decode(png, {.min_long_side = 100});  // f = 3
+    const auto reduced = ProbeAndDecode(png, {.min_long_side = 100});  // f = 3
     ASSERT_TRUE(reduced.ok()) << reduced.status().ToString();
     ASSERT_EQ(reduced->bgr.size(), cv::Size(101, 68));
     EXPECT_EQ(cv::norm(reduced->bgr, BlockMeans(full->bgr, 3), cv::NORM_INF), 0);
@@ -120,10 +115,10 @@ ByteVec InterlacedPng(const cv::Mat& bgr) {
 TEST(ReducedDecode, InterlacedPngUsesItsOddRows) {
   const cv::Mat img = Pattern(120, 90);
   const ByteVec png = InterlacedPng(img);
-  const auto full = Decode(png);
+  const auto full = ProbeAndDecode(png);
   ASSERT_TRUE(full.ok()) << full.status().ToString();
   EXPECT_EQ(cv::norm(full->bgr, img, cv::NORM_INF), 0);     // the hand-made file is right
-  const auto reduced = Decode(png, {.min_long_side = 60});  // f = 2: one odd row per block
+  const auto reduced = ProbeAndDecode(png, {.min_long_side = 60});  // f = 2: one odd row per block
   ASSERT_TRUE(reduced.ok()) << reduced.status().ToString();
   ASSERT_EQ(reduced->bgr.size(), cv::Size(60, 45));
   cv::Mat odd_rows(45, 120, CV_8UC3);
@@ -138,10 +133,10 @@ TEST(ReducedDecode, JpegWebpBmpTiffAreCloseToTheResizedFullImage) {
   for (const char* ext : {".jpg", ".webp", ".bmp", ".tiff"}) {
     SCOPED_TRACE(ext);
     const ByteVec bytes = Encode(img, ext);
-    const auto full = Decode(bytes);
+    const auto full = ProbeAndDecode(bytes);
     ASSERT_TRUE(full.ok()) << full.status().ToString();
     for (int side : {320, 213, 60}) {  // f = 2 (DCT only for JPEG), 3, 10 (DCT 8 + resize)
-      const auto reduced = Decode(bytes, {.min_long_side = side});
+      const auto reduced = ProbeAndDecode(bytes, {.min_long_side = side});
       ASSERT_TRUE(reduced.ok()) << reduced.status().ToString();
       const int f = 640 / side;
       ASSERT_EQ(reduced->bgr.size(), cv::Size((640 + f - 1) / f, (480 + f - 1) / f)) << side;
@@ -156,7 +151,7 @@ TEST(ReducedDecode, PixelBudgetBoundsEveryFormat) {
   const cv::Mat img = Pattern(400, 300);
   for (const char* ext : {".png", ".jpg", ".webp", ".bmp"}) {
     SCOPED_TRACE(ext);
-    const auto reduced = Decode(Encode(img, ext), {.min_long_side = 0, .max_pixels = 10000});
+    const auto reduced = ProbeAndDecode(Encode(img, ext), {.min_long_side = 0, .max_pixels = 10000});
     ASSERT_TRUE(reduced.ok()) << reduced.status().ToString();
     EXPECT_EQ(reduced->bgr.size(), cv::Size(100, 75));  // f = 4 (f = 3 would be 134 x 100)
   }
@@ -178,7 +173,7 @@ TEST(ReducedDecode, HugeOneBitPngStreamsWithinTheBudget) {
   Append(png, PngChunk("IHDR", ihdr));
   Append(png, PngChunk("IDAT", testing::ZlibStored(raw)));
   Append(png, PngChunk("IEND", {}));
-  const auto reduced = Decode(png, {.min_long_side = 0, .max_pixels = 1'000'000});
+  const auto reduced = ProbeAndDecode(png, {.min_long_side = 0, .max_pixels = 1'000'000});
   ASSERT_TRUE(reduced.ok()) << reduced.status().ToString();
   EXPECT_EQ(reduced->bgr.size(), cv::Size(1000, 1000));  // f = 12
   EXPECT_EQ(cv::norm(reduced->bgr, cv::NORM_INF), 0);    // all black
@@ -190,9 +185,9 @@ TEST(ReducedDecode, TiffWithAlphaIsCompositedOntoWhite) {
   cv::Mat bgra(120, 160, CV_8UC4, cv::Scalar(10, 20, 200, 255));
   bgra(cv::Rect(80, 0, 80, 120)).setTo(cv::Scalar(10, 20, 200, 0));  // right half transparent
   const ByteVec bytes = Encode(bgra, ".tiff");
-  const auto full = Decode(bytes);
+  const auto full = ProbeAndDecode(bytes);
   ASSERT_TRUE(full.ok()) << full.status().ToString();
-  const auto reduced = Decode(bytes, {.min_long_side = 80});  // f = 2
+  const auto reduced = ProbeAndDecode(bytes, {.min_long_side = 80});  // f = 2
   ASSERT_TRUE(reduced.ok()) << reduced.status().ToString();
   ASSERT_EQ(reduced->bgr.size(), cv::Size(80, 60));
   cv::Mat want;
@@ -235,7 +230,7 @@ TEST(ReducedDecode, LargeStripTiffStreamsWithinTheBudget) {
   }
   t.resize(data_at + std::size_t{side} * side, 0);
   for (std::uint32_t x = 0; x < side; ++x) t[data_at + x] = 255;  // the first row white
-  const auto reduced = Decode(t, {.min_long_side = 0, .max_pixels = 1'000'000});
+  const auto reduced = ProbeAndDecode(t, {.min_long_side = 0, .max_pixels = 1'000'000});
   ASSERT_TRUE(reduced.ok()) << reduced.status().ToString();
   ASSERT_EQ(reduced->bgr.size(), cv::Size(1000, 1000));                  // f = 5
   EXPECT_EQ(reduced->bgr.at<cv::Vec3b>(0, 500), cv::Vec3b(51, 51, 51));  // 1 of 5 rows white

@@ -200,4 +200,12 @@ inline ByteVec PngHeader(std::uint32_t width, std::uint32_t height, int color_ty
 // Any image, encoded as PNG, of the given size.
 inline ByteVec PngOfSize(int width, int height) { return Encode(Pattern(width, height), ".png"); }
 
+// ProbeImage then DecodeImage with `options`, as the engine calls them (no limits checked).
+inline StatusOr<DecodedImage> ProbeAndDecode(const ByteVec& bytes,
+                                             const DecodeOptions& options = {}) {
+  const auto info = ProbeImage(Span(bytes));
+  if (!info.ok()) return info.status();
+  return DecodeImage(Span(bytes), *info, options);
+}
+
 }  // namespace ocular::testing
